@@ -1,0 +1,72 @@
+# Tremplin — `make run` serves the platform, `make test` runs the tests. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
+
+# Developer defaults for `make run` (override on the command line or in the environment).
+RUN_ENV := DEBUG=$${DEBUG:-true}
+
+# Production-like variables for `check --deploy` (no real secret: the check only reads settings).
+DEPLOY_ENV := DEBUG=false HTTPS=true ALLOWED_HOSTS=tremplin.example.org \
+	SECRET_KEY=check-deploy-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n')
+
+.PHONY: help install run test quality format lock messages demo clean
+
+help:
+	@echo "make run      install, migrate, load demo data, serve http://127.0.0.1:8000 (+ task worker)"
+	@echo "make test     run the test suite (SQLite; set DATABASE_URL for PostgreSQL)"
+	@echo "make quality  ruff, djlint, migrations check, deploy check"
+	@echo "make format   apply ruff formatting and fixes"
+	@echo "make messages refresh and compile translations"
+	@echo "make lock     re-resolve requirements.lock from pyproject.toml"
+
+$(VENV)/bin/python:
+	@python="$$(scripts/find-python)" || exit 1; \
+	echo "Creating $(VENV) with $$python"; \
+	"$$python" -m venv $(VENV)
+
+$(STAMP): requirements.lock | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP)
+
+run: install
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py load_demo
+	@echo "Tremplin: http://127.0.0.1:8000 (Ctrl-C stops the server and the worker)"
+	$(RUN_ENV) scripts/serve
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+quality: install
+	$(PY) -m ruff format --check .
+	$(PY) -m ruff check .
+	$(PY) -m djlint --lint templates tremplin
+	$(PY) manage.py makemigrations --check --dry-run
+	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+
+format: install
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+	$(PY) -m djlint --reformat templates tremplin || true
+
+messages: install
+	$(PY) manage.py makemessages --locale en --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'tests/*'
+	$(PY) manage.py compilemessages --locale en
+
+lock:
+	rm -rf .lock-venv && "$$(scripts/find-python)" -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check ".[dev]"
+	.lock-venv/bin/python -m pip freeze --exclude tremplin > requirements.lock
+	rm -rf .lock-venv
+
+demo: install
+	$(RUN_ENV) $(PY) manage.py load_demo
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

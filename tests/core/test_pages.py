@@ -1,0 +1,72 @@
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+pytestmark = pytest.mark.django_db
+
+# Pages anyone may open; every other page requires login (LoginRequiredMiddleware).
+PUBLIC = {
+    "core:home",
+    "core:healthz",
+    "accounts:signup",
+    "accounts:login",
+    "accounts:resend_confirmation",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_complete",
+    "set_language",
+}
+
+
+def named_patterns(resolver: URLResolver = None, namespace: str = "") -> list[tuple[str, object]]:
+    resolver = resolver or get_resolver()
+    found = []
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            found += named_patterns(pattern, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            found.append((namespace + pattern.name, pattern))
+    return found
+
+
+@pytest.mark.parametrize("name", ["core:home", "accounts:signup", "accounts:login"])
+def test_public_pages_answer_in_dsfr(client, name):
+    response = client.get(reverse(name))
+
+    assert response.status_code == 200
+    assert 'class="fr-header"' in response.text
+    assert "dsfr.module.min.js" in response.text
+    assert '<html lang="fr"' in response.text
+
+
+def test_every_other_page_requires_login(client):
+    checked = 0
+    for name, pattern in named_patterns():
+        if name in PUBLIC or pattern.pattern.converters:
+            continue
+        response = client.get(reverse(name))
+        assert response.status_code == 302, name
+        assert response["Location"].startswith(reverse("accounts:login")), name
+        checked += 1
+    assert checked >= 5
+
+
+def test_pages_forbid_inline_scripts(client):
+    response = client.get(reverse("core:home"))
+
+    policy = response["Content-Security-Policy"]
+    script_src = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
+    assert "'self'" in script_src
+    assert "unsafe-inline" not in script_src
+    assert "<script>" not in response.text
+    assert "onclick=" not in response.text
+
+
+def test_the_language_switch_offers_english(client):
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": "/"}, follow=True
+    )
+
+    assert '<html lang="en"' in response.text

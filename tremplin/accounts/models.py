@@ -1,0 +1,115 @@
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tremplin.core.professions import Profession
+from tremplin.core.validators import normalise_digits, validate_rpps
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: object) -> "User":
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> "User":
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> "User":
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("email_confirmed_at", timezone.now())
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person. Their email is their login; roles come from their profile and memberships."""
+
+    username = None
+    email = models.EmailField(_("adresse e-mail"), unique=True)
+    email_confirmed_at = models.DateTimeField(_("adresse confirmée le"), null=True, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    @property
+    def is_moderator(self) -> bool:
+        """Platform staff: verifies organisations and moderates content."""
+        return self.is_active and self.is_staff
+
+    @property
+    def is_professional(self) -> bool:
+        return hasattr(self, "professional_profile")
+
+    def confirm_email(self) -> None:
+        if self.email_confirmed_at is None:
+            self.email_confirmed_at = timezone.now()
+            self.save(update_fields=["email_confirmed_at"])
+
+
+class ProfessionalStatus(models.TextChoices):
+    STUDENT = "etudiant", _("Étudiant")
+    INTERN = "interne", _("Interne")
+    JUNIOR_DOCTOR = "docteur_junior", _("Docteur junior")
+    LOCUM = "remplacant", _("Remplaçant")
+    SETTLED = "installe", _("Installé")
+    SALARIED = "salarie", _("Salarié")
+
+
+class ProfessionalProfile(models.Model):
+    """The *professional* role: a health professional or student looking for offers."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="professional_profile")
+    profession = models.CharField(_("profession"), max_length=40, choices=Profession.choices)
+    status = models.CharField(_("situation"), max_length=20, choices=ProfessionalStatus.choices)
+    # Never displayed publicly; kept for verification by moderators.
+    rpps = models.CharField(_("numéro RPPS"), max_length=11, blank=True, validators=[validate_rpps])
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("profil professionnel")
+        verbose_name_plural = _("profils professionnels")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_profession_display()}"
+
+    def clean(self) -> None:
+        self.rpps = normalise_digits(self.rpps)
+
+
+class LoginAttempt(models.Model):
+    """A failed login, kept a short while to rate-limit guessing per account and per address."""
+
+    email = models.EmailField(db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("échec de connexion")
+        verbose_name_plural = _("échecs de connexion")
+
+    def __str__(self) -> str:
+        return f"{self.email} {self.ip_address} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,126 @@
+"""Writes on accounts: sign-up, email confirmation, login throttling, deletion."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from tremplin.accounts.models import LoginAttempt, ProfessionalProfile, User
+from tremplin.core.emails import email_send
+
+CONFIRMATION_SALT = "tremplin.accounts.email-confirmation"
+
+
+class ConfirmationLinkExpired(Exception):
+    pass
+
+
+class ConfirmationLinkInvalid(Exception):
+    pass
+
+
+def user_signup(*, email: str, password: str, first_name: str, last_name: str) -> User:
+    with transaction.atomic():
+        user = User.objects.create_user(
+            email=email, password=password, first_name=first_name, last_name=last_name
+        )
+        user_send_confirmation(user=user)
+    return user
+
+
+def confirmation_token_make(*, user: User) -> str:
+    # The email is signed too: a link stops working if the address changes in between.
+    return signing.dumps({"user": user.pk, "email": user.email}, salt=CONFIRMATION_SALT)
+
+
+def user_send_confirmation(*, user: User) -> None:
+    token = confirmation_token_make(user=user)
+    email_send(
+        to=user.email,
+        template="accounts/emails/confirmation",
+        context={
+            "user": user,
+            "link": settings.SITE_URL + reverse("accounts:confirm", kwargs={"token": token}),
+            "days": settings.EMAIL_CONFIRMATION_MAX_AGE // 86400 or 1,
+        },
+    )
+
+
+def user_confirm_email(*, token: str) -> User:
+    """Confirm the address a link was sent to; raises if the link is expired or forged."""
+    try:
+        data = signing.loads(
+            token, salt=CONFIRMATION_SALT, max_age=settings.EMAIL_CONFIRMATION_MAX_AGE
+        )
+    except signing.SignatureExpired:
+        raise ConfirmationLinkExpired from None
+    except signing.BadSignature:
+        raise ConfirmationLinkInvalid from None
+    user = User.objects.filter(pk=data.get("user"), email=data.get("email")).first()
+    if user is None:
+        raise ConfirmationLinkInvalid
+    user.confirm_email()
+    return user
+
+
+def login_failures_since(*, email: str, ip_address: str | None) -> tuple[int, int]:
+    since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
+    recent = LoginAttempt.objects.filter(created_at__gte=since)
+    per_account = recent.filter(email=email.lower()).count()
+    per_ip = recent.filter(ip_address=ip_address).count() if ip_address else 0
+    return per_account, per_ip
+
+
+def login_is_throttled(*, email: str, ip_address: str | None) -> bool:
+    per_account, per_ip = login_failures_since(email=email, ip_address=ip_address)
+    return (
+        per_account >= settings.LOGIN_FAILURES_PER_ACCOUNT
+        or per_ip >= settings.LOGIN_FAILURES_PER_IP
+    )
+
+
+def login_record_failure(*, email: str, ip_address: str | None) -> None:
+    LoginAttempt.objects.create(email=email.lower(), ip_address=ip_address)
+    # Keep the table small: nothing older than a day is ever read.
+    LoginAttempt.objects.filter(created_at__lt=timezone.now() - timedelta(days=1)).delete()
+
+
+def login_clear_failures(*, email: str) -> None:
+    LoginAttempt.objects.filter(email=email.lower()).delete()
+
+
+def professional_profile_save(
+    *, user: User, profession: str, status: str, rpps: str = ""
+) -> ProfessionalProfile:
+    profile, _ = ProfessionalProfile.objects.update_or_create(
+        user=user, defaults={"profession": profession, "status": status, "rpps": rpps}
+    )
+    return profile
+
+
+class AccountDeletionRefused(Exception):
+    def __init__(self, organisations: list) -> None:
+        self.organisations = organisations
+        super().__init__(organisations)
+
+
+def user_delete(*, user: User) -> None:
+    """Erase a person and what is only theirs.
+
+    An organisation they alone administer while others remain would be left without an admin:
+    the deletion is refused until they hand it over. An organisation where they are the only
+    member goes with them.
+    """
+    from tremplin.organisations.services import organisations_blocking_deletion, user_orphans
+
+    with transaction.atomic():
+        blocking = organisations_blocking_deletion(user=user)
+        if blocking:
+            raise AccountDeletionRefused(blocking)
+        for organisation in user_orphans(user=user):
+            organisation.delete()
+        LoginAttempt.objects.filter(email=user.email).delete()
+        user.delete()

@@ -1,0 +1,199 @@
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tremplin.accounts import forms, services
+from tremplin.accounts.models import User
+from tremplin.organisations.services import invitations_pending_for
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    form = forms.SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_signup(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+        )
+        return render(request, "accounts/signup_done.html", {"email": user.email})
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@login_not_required
+@require_http_methods(["GET"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        user = services.user_confirm_email(token=token)
+    except services.ConfirmationLinkExpired:
+        return render(
+            request,
+            "accounts/confirm_failed.html",
+            {"expired": True, "form": forms.ResendConfirmationForm()},
+            status=400,
+        )
+    except services.ConfirmationLinkInvalid:
+        return render(
+            request,
+            "accounts/confirm_failed.html",
+            {"expired": False, "form": forms.ResendConfirmationForm()},
+            status=400,
+        )
+    messages.success(
+        request,
+        _("Votre adresse %(email)s est confirmée. Vous pouvez vous connecter.")
+        % {"email": user.email},
+    )
+    return redirect("accounts:login")
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def resend_confirmation(request: HttpRequest) -> HttpResponse:
+    form = forms.ResendConfirmationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = User.objects.filter(
+            email__iexact=form.cleaned_data["email"], email_confirmed_at__isnull=True
+        ).first()
+        if user is not None:
+            services.user_send_confirmation(user=user)
+        # Same answer whether the address exists or not: no account enumeration.
+        messages.info(
+            request,
+            _(
+                "Si un compte non confirmé existe pour cette adresse, un nouveau lien vient d’y être envoyé."
+            ),
+        )
+        return redirect("accounts:login")
+    return render(request, "accounts/resend_confirmation.html", {"form": form})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    if request.user.is_authenticated:
+        return redirect(next_url or "accounts:profile")
+    form = forms.LoginForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        login(request, form.user)
+        services.login_clear_failures(email=form.user.email)
+        return redirect(next_url or "accounts:profile")
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": next_url, "resend_form": forms.ResendConfirmationForm()},
+    )
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("Vous êtes déconnecté."))
+    return redirect("core:home")
+
+
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    account_form = forms.AccountForm(
+        request.POST if request.POST.get("section") == "account" else None,
+        instance=user,
+        prefix="account",
+    )
+    professional_form = forms.ProfessionalProfileForm(
+        request.POST if request.POST.get("section") == "professional" else None,
+        instance=getattr(user, "professional_profile", None),
+        prefix="pro",
+    )
+    if request.method == "POST":
+        if request.POST.get("section") == "account" and account_form.is_valid():
+            account_form.save()
+            messages.success(request, _("Vos informations sont enregistrées."))
+            return redirect("accounts:profile")
+        if request.POST.get("section") == "professional" and professional_form.is_valid():
+            services.professional_profile_save(user=user, **professional_form.cleaned_data)
+            messages.success(request, _("Votre profil professionnel est enregistré."))
+            return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "account_form": account_form,
+            "professional_form": professional_form,
+            "memberships": user.memberships.select_related("organisation"),
+            "invitations": invitations_pending_for(user=user),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = forms.DeleteAccountForm(request.POST or None, user=request.user)
+    blocking = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_delete(user=request.user)
+        except services.AccountDeletionRefused as refusal:
+            blocking = refusal.organisations
+        else:
+            logout(request)
+            messages.success(request, _("Votre compte et ses données ont été supprimés."))
+            return redirect("core:home")
+    return render(
+        request,
+        "accounts/delete.html",
+        {"form": form, "blocking": blocking},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = forms.DsfrPasswordResetForm
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/emails/password_reset_body.txt"
+    subject_template_name = "accounts/emails/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = forms.DsfrSetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    post_reset_login = False
+
+    def form_valid(self, form: forms.DsfrSetPasswordForm) -> HttpResponse:
+        # Receiving the reset email proves the address: confirm it too.
+        response = super().form_valid(form)
+        form.user.confirm_email()
+        services.login_clear_failures(email=form.user.email)
+        return response
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

@@ -1,0 +1,20 @@
+"""Every email leaves through here: rendered from templates, sent by a background task."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from tremplin.core.tasks import send_email
+
+
+def email_send(*, to: str, template: str, context: dict, language: str | None = None) -> None:
+    """Render `<template>_subject.txt` and `<template>_body.txt`, queue the sending.
+
+    Rendering happens now (the request knows the language and the objects); the task only
+    talks to the mail server, so a retried task sends the same text.
+    """
+    context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
+    with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = render_to_string(f"{template}_body.txt", context)
+    send_email.enqueue(to=[to], subject=subject, body=body)

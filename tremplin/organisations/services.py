@@ -1,0 +1,171 @@
+"""Writes on organisations: creation, verification, members, invitations."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tremplin.accounts.models import User
+from tremplin.core.emails import email_send
+from tremplin.organisations.models import (
+    Invitation,
+    Membership,
+    MembershipRole,
+    Organisation,
+    OrganisationStatus,
+)
+
+
+def organisation_create(*, by: User, **fields: object) -> Organisation:
+    """Create an organisation, pending verification, with its creator as admin."""
+    organisation = Organisation(**fields, status=OrganisationStatus.PENDING)
+    organisation.full_clean()
+    with transaction.atomic():
+        organisation.save()
+        Membership.objects.create(organisation=organisation, user=by, role=MembershipRole.ADMIN)
+    return organisation
+
+
+def _admins(organisation: Organisation) -> list[User]:
+    return [m.user for m in organisation.memberships.select_related("user") if m.is_admin]
+
+
+def organisation_verify(*, organisation: Organisation, by: User) -> Organisation:
+    organisation.verify(by=by)
+    for admin in _admins(organisation):
+        email_send(
+            to=admin.email,
+            template="organisations/emails/verified",
+            context={"organisation": organisation, "user": admin},
+        )
+    return organisation
+
+
+def organisation_reject(*, organisation: Organisation, by: User, reason: str) -> Organisation:
+    organisation.reject(by=by, reason=reason)
+    for admin in _admins(organisation):
+        email_send(
+            to=admin.email,
+            template="organisations/emails/rejected",
+            context={"organisation": organisation, "user": admin, "reason": reason},
+        )
+    return organisation
+
+
+def invitation_create(*, organisation: Organisation, email: str, role: str, by: User) -> Invitation:
+    email = email.strip().lower()
+    if organisation.memberships.filter(user__email=email).exists():
+        raise ValidationError(_("Cette personne est déjà membre de l’organisation."))
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                organisation=organisation, email=email, role=role, invited_by=by
+            )
+    except IntegrityError:
+        raise ValidationError(_("Une invitation est déjà en attente pour cette adresse.")) from None
+    email_send(
+        to=email,
+        template="organisations/emails/invitation",
+        context={
+            "organisation": organisation,
+            "invited_by": by,
+            "role": invitation.get_role_display(),
+            "link": settings.SITE_URL + reverse("organisations:list"),
+            "signup_link": settings.SITE_URL + reverse("accounts:signup"),
+        },
+    )
+    return invitation
+
+
+def invitations_pending_for(*, user: User) -> list[Invitation]:
+    """Invitations addressed to the user's confirmed email that are still valid."""
+    if not user.email_confirmed:
+        return []
+    since = timezone.now() - timedelta(seconds=settings.INVITATION_MAX_AGE)
+    return list(
+        Invitation.objects.filter(
+            email__iexact=user.email, accepted_at__isnull=True, created_at__gte=since
+        ).select_related("organisation", "invited_by")
+    )
+
+
+def invitation_accept(*, invitation: Invitation, by: User) -> Membership:
+    with transaction.atomic():
+        membership, _created = Membership.objects.get_or_create(
+            organisation=invitation.organisation, user=by, defaults={"role": invitation.role}
+        )
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+    return membership
+
+
+def invitation_decline(*, invitation: Invitation) -> None:
+    invitation.delete()
+
+
+class LastAdminError(ValidationError):
+    pass
+
+
+def _ensure_another_admin(membership: Membership) -> None:
+    others = membership.organisation.memberships.filter(role=MembershipRole.ADMIN).exclude(
+        pk=membership.pk
+    )
+    if not others.exists():
+        raise LastAdminError(
+            _(
+                "L’organisation doit garder au moins un administrateur : "
+                "transmettez d’abord l’administration à un autre membre."
+            )
+        )
+
+
+def membership_remove(*, membership: Membership, by: User) -> None:
+    with transaction.atomic():
+        if membership.is_admin:
+            _ensure_another_admin(membership)
+        membership.delete()
+
+
+def membership_set_role(*, membership: Membership, role: str, by: User) -> Membership:
+    with transaction.atomic():
+        if membership.is_admin and role != MembershipRole.ADMIN:
+            _ensure_another_admin(membership)
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+def admin_hand_over(*, organisation: Organisation, to: Membership, by: User) -> None:
+    """Make `to` an admin and step `by` down to member, in one go."""
+    with transaction.atomic():
+        to.role = MembershipRole.ADMIN
+        to.save(update_fields=["role"])
+        organisation.memberships.filter(user=by).update(role=MembershipRole.MEMBER)
+
+
+def organisations_blocking_deletion(*, user: User) -> list[Organisation]:
+    """Organisations where `user` is the only admin while other members remain."""
+    blocking = []
+    for membership in user.memberships.filter(role=MembershipRole.ADMIN).select_related(
+        "organisation"
+    ):
+        organisation = membership.organisation
+        other_admins = organisation.memberships.filter(role=MembershipRole.ADMIN).exclude(user=user)
+        others = organisation.memberships.exclude(user=user)
+        if others.exists() and not other_admins.exists():
+            blocking.append(organisation)
+    return blocking
+
+
+def user_orphans(*, user: User) -> list[Organisation]:
+    """Organisations whose only member is `user`."""
+    return [
+        m.organisation
+        for m in user.memberships.select_related("organisation")
+        if not m.organisation.memberships.exclude(user=user).exists()
+    ]
