@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
 # Production-like variables for `check --deploy` (no real secret: the check only reads settings).
-DEPLOY_ENV := DEBUG=false HTTPS=true ALLOWED_HOSTS=tremplin.example.org \
+DEPLOY_ENV := DEBUG=false HTTPS=true ALLOWED_HOSTS=tremplin.example.org EMAIL_HOST=smtp.example.org \
 	SECRET_KEY=check-deploy-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n')
 
 .PHONY: help install run test quality format lock messages demo clean
@@ -47,7 +47,7 @@ quality: install
 	$(PY) -m ruff format --check .
 	$(PY) -m ruff check .
 	$(PY) -m djlint --lint templates tremplin
-	$(PY) manage.py makemigrations --check --dry-run
+	$(RUN_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
 format: install
@@ -56,8 +56,8 @@ format: install
 	$(PY) -m djlint --reformat templates tremplin || true
 
 messages: install
-	$(PY) manage.py makemessages --locale en --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'tests/*'
-	$(PY) manage.py compilemessages --locale en
+	$(RUN_ENV) $(PY) manage.py makemessages --locale en --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'tests/*'
+	$(RUN_ENV) $(PY) manage.py compilemessages --locale en --ignore '.venv/*'
 
 lock:
 	rm -rf .lock-venv && "$$(scripts/find-python)" -m venv .lock-venv

@@ -50,7 +50,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "tremplin.core.middleware.FrenchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -152,6 +152,8 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 # django-dsfr's integrity hashes would not match whitenoise's rewritten CSS (STACK.md, trap 2).
 DSFR_USE_INTEGRITY_CHECKSUMS = False
+# Mark optional fields rather than required ones, as the DSFR now advises.
+DSFR_MARK_OPTIONAL_FIELDS = True
 
 TASKS = {
     "default": {

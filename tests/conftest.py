@@ -8,7 +8,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 OPEN_DATA_DIR = Path(
-    os.environ.get("OPEN_DATA_DIR", Path(__file__).resolve().parents[2] / "shared" / "data" / "open")
+    os.environ.get(
+        "OPEN_DATA_DIR", Path(__file__).resolve().parents[2] / "shared" / "data" / "open"
+    )
 )
 
 

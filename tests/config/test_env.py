@@ -42,7 +42,11 @@ def test_it_turns_a_postgres_url_into_settings():
         "postgres://postgres:s%40cret@127.0.0.1:5432/tremplin?sslmode=disable", base_dir=Path("/x")
     )
     assert config["ENGINE"] == "django.db.backends.postgresql"
-    assert (config["NAME"], config["USER"], config["PASSWORD"]) == ("tremplin", "postgres", "s@cret")
+    assert (config["NAME"], config["USER"], config["PASSWORD"]) == (
+        "tremplin",
+        "postgres",
+        "s@cret",
+    )
     assert (config["HOST"], config["PORT"]) == ("127.0.0.1", "5432")
     assert config["OPTIONS"] == {"sslmode": "disable"}
 

@@ -65,8 +65,23 @@ def test_pages_forbid_inline_scripts(client):
 
 
 def test_the_language_switch_offers_english(client):
-    response = client.post(
-        reverse("set_language"), {"language": "en", "next": "/"}, follow=True
-    )
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
 
     assert '<html lang="en"' in response.text
+
+
+def test_it_speaks_french_whatever_the_browser_asks(client):
+    response = client.get(reverse("accounts:login"), headers={"accept-language": "en-US,en"})
+
+    assert '<html lang="fr"' in response.text
+    assert "Mot de passe oublié" in response.text
+
+
+def test_the_english_switch_translates_the_pages(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+    response = client.get(reverse("accounts:login"))
+
+    assert '<html lang="en"' in response.text
+    assert "Mot de passe oublié" not in response.text
+    assert "Forgot" in response.text or "forgot" in response.text

@@ -6,9 +6,7 @@ from django.test import override_settings
 from tremplin.core.emails import email_send
 from tremplin.core.tasks import send_email
 
-DATABASE_TASKS = {
-    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-}
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
 @pytest.mark.django_db(transaction=True)

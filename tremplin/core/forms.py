@@ -6,10 +6,10 @@ from dsfr.utils import dsfr_input_class_attr
 
 
 class DsfrFormMixin:
-    """DSFR markup for any form, marking optional fields (the DSFR's current advice).
+    """DSFR markup for any form (optional fields marked: settings.DSFR_MARK_OPTIONAL_FIELDS).
 
     Used instead of `dsfr.forms.DsfrBaseForm`, whose `get_context` warns on every render and
-    does not apply to ModelForms.
+    which does not apply to ModelForms.
     """
 
     template_name = "dsfr/form_snippet.html"
@@ -19,11 +19,6 @@ class DsfrFormMixin:
         super().__init__(*args, **kwargs)
         for visible in self.visible_fields():
             dsfr_input_class_attr(visible)
-
-    def get_context(self) -> dict:
-        context = super().get_context()
-        context["DSFR_MARK_OPTIONAL_FIELDS"] = True
-        return context
 
 
 class BaseForm(DsfrFormMixin, forms.Form):
