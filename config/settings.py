@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "tremplin.core",
     "tremplin.accounts",
     "tremplin.organisations",
+    "tremplin.territories",
 ]
 
 MIDDLEWARE = [

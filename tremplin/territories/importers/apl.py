@@ -1,0 +1,147 @@
+"""DREES APL workbooks (accessibilité potentielle localisée), as published: one sheet per year
+("APL 2022", "APL 2023"), header on row 9, units on row 10, one row per commune from row 11.
+Paris, Lyon and Marseille are published by arrondissement: their communes get the average of
+their arrondissements weighted by standardised population, as the DREES recommends."""
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from tremplin.territories.importers.base import (
+    CommuneResolver,
+    ImportRefused,
+    ImportResult,
+    Progress,
+    SourceInfo,
+    Values,
+    already_imported,
+    check_insee,
+    indicator_values_save,
+    parse_number,
+    sha256_of,
+)
+from tremplin.territories.importers.xlsx import header_index, sheet_rows, workbook_open
+
+HEADER_ROW, UNITS_ROW, FIRST_DATA_ROW = 9, 10, 11
+SHEET_NAME = re.compile(r"^APL (\d{4})$")
+URL = "https://data.drees.solidarites-sante.gouv.fr/explore/dataset/530_l-accessibilite-potentielle-localisee-apl/"
+
+# Column heading that identifies the profession → (source key, indicator key, title).
+PROFESSIONS = [
+    ("apl aux médecins généralistes", "apl_mg", "médecins généralistes"),
+    ("apl aux infirmi", "apl_inf", "infirmiers"),
+    ("apl aux sages-femmes", "apl_sf", "sages-femmes"),
+    ("apl aux chirurgiens-dentistes", "apl_cd", "chirurgiens-dentistes"),
+    ("apl aux masseurs-kinésithérapeutes", "apl_mk", "masseurs-kinésithérapeutes"),
+]
+UNDER_65 = "apl aux médecins généralistes de moins de 65 ans"
+
+
+def _profession(header: tuple) -> tuple[str, str]:
+    cells = [str(c).strip().lower() for c in header if c]
+    for prefix, key, title in PROFESSIONS:
+        if any(cell.startswith(prefix) for cell in cells):
+            return key, title
+    raise ImportRefused(
+        "aucune colonne « APL aux … » reconnue (médecins généralistes, infirmiers, sages-femmes, "
+        "chirurgiens-dentistes, masseurs-kinésithérapeutes)",
+        line=HEADER_ROW,
+    )
+
+
+def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResult:
+    sha256 = sha256_of(path)
+    workbook = workbook_open(path)
+    sheets = [
+        (int(m.group(1)), ws) for ws in workbook.worksheets if (m := SHEET_NAME.match(ws.title))
+    ]
+    if not sheets:
+        raise ImportRefused("aucune feuille « APL <année> » dans le classeur")
+    resolver = CommuneResolver()
+    values: Values = {}
+    scope: set[tuple[str, int]] = set()
+    key = title = ""
+    skipped = 0
+    bar = Progress(None, path.name, enabled=progress)
+    for year, sheet in sheets:
+        where = f"feuille « {sheet.title} »"
+        columns: dict[str, int] = {}
+        weighted: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+        for line, row in sheet_rows(sheet):
+            if line < HEADER_ROW:
+                continue
+            if line == HEADER_ROW:
+                try:
+                    sheet_key, sheet_title = _profession(row)
+                except ImportRefused as refusal:
+                    raise ImportRefused(refusal.reason, line=line, where=where) from None
+                if key and sheet_key != key:
+                    raise ImportRefused(
+                        "les feuilles ne portent pas sur la même profession", line=line, where=where
+                    )
+                key, title = sheet_key, sheet_title
+                required = {"code": "code commune insee", "apl": f"apl aux {title.split()[0][:6]}"}
+                columns = header_index(row, line=line, where=where, required=required)
+                cells = [str(c).strip().lower() if c else "" for c in row]
+                if UNDER_65 in cells:
+                    columns["apl_65"] = cells.index(UNDER_65)
+                for index, cell in enumerate(cells):
+                    if cell.startswith("population standardisée") or cell.startswith(
+                        "population féminine standardisée"
+                    ):
+                        columns.setdefault("weight", index)
+                scope.add((key, year))
+                if "apl_65" in columns:
+                    scope.add(("apl_mg_65", year))
+                continue
+            if line == UNITS_ROW or not any(cell not in (None, "") for cell in row):
+                continue
+            bar.advance()
+            code = check_insee(row[columns["code"]], line=line, where=where)
+            insee = resolver.resolve(code)
+            if insee is None:
+                skipped += 1
+                continue
+            measures = {
+                key: parse_number(row[columns["apl"]], line=line, column="APL", where=where)
+            }
+            if "apl_65" in columns:
+                measures["apl_mg_65"] = parse_number(
+                    row[columns["apl_65"]], line=line, column="APL moins de 65 ans", where=where
+                )
+            if resolver.is_arrondissement(code):
+                weight = (
+                    parse_number(
+                        row[columns["weight"]], line=line, column="population", where=where
+                    )
+                    if "weight" in columns
+                    else 1.0
+                )
+                for measure, value in measures.items():
+                    if value is not None and weight:
+                        weighted[(insee, measure)][0] += value * weight
+                        weighted[(insee, measure)][1] += weight
+                continue
+            for measure, value in measures.items():
+                if value is not None:
+                    values[(insee, measure, year)] = (value, "")
+        for (insee, measure), (total, weight) in weighted.items():
+            if weight:
+                values[(insee, measure, year)] = (round(total / weight, 3), "")
+    bar.close()
+    workbook.close()
+    info = SourceInfo(
+        key=key,
+        title=f"Accessibilité potentielle localisée (APL) aux {title}",
+        publisher="DREES",
+        url=URL,
+        year=max(year for year, _ in sheets),
+    )
+    result = ImportResult(source=key, skipped=skipped)
+    if not force and already_imported(key, sha256):
+        result.unchanged = len(values)
+        result.notes.append("same file as last import, nothing to do")
+        return result
+    return indicator_values_save(
+        info=info, path=path, sha256=sha256, values=values, scope=scope, result=result
+    )

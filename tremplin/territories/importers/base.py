@@ -1,0 +1,331 @@
+"""What every open-data importer shares: reading a file or URL, refusing bad input with the line
+and the reason, writing atomically and idempotently, showing progress, recording the source."""
+
+import hashlib
+import math
+import re
+import shutil
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from tremplin.territories.models import Commune, CommuneAlias, DataSource, IndicatorValue
+
+INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+DOWNLOAD_TIMEOUT = 60
+
+
+class ImportRefused(Exception):
+    """The file does not have the expected shape: nothing was written."""
+
+    def __init__(self, reason: str, *, line: int | None = None, where: str = "") -> None:
+        self.reason, self.line, self.where = reason, line, where
+        location = f"ligne {line}" if line is not None else ""
+        if where:
+            location = f"{where}, {location}" if location else where
+        super().__init__(f"{location} : {reason}" if location else reason)
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    key: str
+    title: str
+    publisher: str
+    url: str = ""
+    licence: str = "Licence Ouverte / Etalab 2.0"
+    year: int | None = None
+
+
+@dataclass
+class ImportResult:
+    source: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    skipped: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = (
+            f"{self.source}: {self.created} created, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.deleted} deleted, {self.skipped} skipped"
+        )
+        return "; ".join([text, *self.notes])
+
+
+def fetch(location: str, *, cache_dir: Path | None = None) -> Path:
+    """A local path as is; an http(s) URL downloaded once into the cache folder."""
+    if not location.startswith(("http://", "https://")):
+        path = Path(location).expanduser()
+        if not path.is_file():
+            raise ImportRefused(f"fichier introuvable : {path}")
+        return path
+    cache_dir = cache_dir or Path(settings.BASE_DIR) / ".cache" / "downloads"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    target = cache_dir / (location.rstrip("/").rsplit("/", 1)[-1].split("?")[0] or "download")
+    if target.is_file():
+        return target
+    partial = target.with_suffix(target.suffix + ".part")
+    try:
+        with urllib.request.urlopen(location, timeout=DOWNLOAD_TIMEOUT) as response:
+            with partial.open("wb") as out:
+                shutil.copyfileobj(response, out)
+    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        partial.unlink(missing_ok=True)
+        raise ImportRefused(
+            f"téléchargement impossible de {location} ({getattr(error, 'reason', error)}). "
+            "Téléchargez le fichier vous-même et donnez son chemin à la commande."
+        ) from None
+    partial.rename(target)
+    return target
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def already_imported(key: str, sha256: str) -> bool:
+    return DataSource.objects.filter(key=key, file_sha256=sha256).exists()
+
+
+def source_record(info: SourceInfo, *, path: Path | None, sha256: str, rows: int) -> DataSource:
+    source, _ = DataSource.objects.update_or_create(
+        key=info.key,
+        defaults={
+            "title": info.title,
+            "publisher": info.publisher,
+            "url": info.url,
+            "licence": info.licence,
+            "year": info.year,
+            "file_name": path.name if path else "",
+            "file_sha256": sha256,
+            "rows": rows,
+            "imported_at": timezone.now(),
+        },
+    )
+    return source
+
+
+class Progress:
+    """A one-line progress bar on the terminal: rows done, rate, time left."""
+
+    def __init__(
+        self, total: int | None, label: str, stream: IO[str] | None = None, enabled: bool = True
+    ) -> None:
+        self.total, self.label = total, label
+        self.stream = stream or sys.stderr
+        self.enabled = enabled
+        self.done = 0
+        self.started = time.monotonic()
+        self._last = 0.0
+
+    def advance(self, count: int = 1) -> None:
+        self.done += count
+        now = time.monotonic()
+        if self.enabled and now - self._last > 0.2:
+            self._last = now
+            self._draw(now)
+
+    def wrap(self, rows: Iterable[Any]) -> Iterator[Any]:
+        for row in rows:
+            yield row
+            self.advance()
+
+    def _draw(self, now: float) -> None:
+        elapsed = max(now - self.started, 1e-6)
+        rate = self.done / elapsed
+        if self.total:
+            share = min(self.done / self.total, 1)
+            bar = "#" * int(share * 30)
+            left = (self.total - self.done) / rate if rate else math.inf
+            text = (
+                f"\r{self.label} [{bar:<30}] {self.done}/{self.total} "
+                f"{rate:,.0f}/s, {left:,.0f}s left   "
+            )
+        else:
+            text = f"\r{self.label} {self.done} rows, {rate:,.0f}/s   "
+        self.stream.write(text)
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled and self.done:
+            self._draw(time.monotonic())
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+class CommuneResolver:
+    """Turns a published commune code into a current commune's INSEE code (or None)."""
+
+    def __init__(self) -> None:
+        self.current = set(Commune.objects.values_list("insee", flat=True))
+        self.aliases = dict(CommuneAlias.objects.values_list("code", "commune_id"))
+        self.kinds = dict(CommuneAlias.objects.values_list("code", "kind"))
+        if not self.current:
+            raise ImportRefused(
+                "la base des communes est vide : lancez d’abord `manage.py import_communes`."
+            )
+
+    def resolve(self, code: str) -> str | None:
+        if code in self.current:
+            return code
+        return self.aliases.get(code)
+
+    def is_arrondissement(self, code: str) -> bool:
+        return self.kinds.get(code) == "ARM"
+
+
+def check_insee(value: object, *, line: int, where: str = "") -> str:
+    code = normalise_code(value)
+    if not INSEE_CODE.match(code):
+        raise ImportRefused(f"code commune « {value} » invalide", line=line, where=where)
+    return code
+
+
+def normalise_code(value: object, width: int = 5) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip().upper()
+    if text.isdigit() and len(text) < width:
+        text = text.zfill(width)
+    return text
+
+
+def parse_number(value: object, *, line: int, column: str, where: str = "") -> float | None:
+    """A published number: int/float cells, French decimals "1,9", spaces as thousand separators;
+    empty and secret-statistics markers give None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ImportRefused(f"colonne « {column} » : nombre attendu", line=line, where=where)
+    if isinstance(value, int | float):
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        return float(value)
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    if text in {"", "s", "nd", "n.d.", "NA", "N/A", "-", "."}:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise ImportRefused(
+            f"colonne « {column} » : « {value} » n’est pas un nombre", line=line, where=where
+        ) from None
+
+
+Values = dict[tuple[str, str, int], tuple[float | None, str]]
+
+
+def indicator_values_save(
+    *,
+    info: SourceInfo,
+    path: Path | None,
+    sha256: str,
+    values: Values,
+    scope: set[tuple[str, int]],
+    result: ImportResult,
+) -> ImportResult:
+    """Replace, atomically, the values of the (key, year) pairs in `scope` by `values`.
+
+    Ranks (shares of communes above and below) are computed here, over the values of each
+    (key, year). Unchanged rows are not touched, so re-importing the same file changes nothing;
+    when many rows change, the scope is rewritten in bulk (faster than row-by-row updates).
+    """
+    shares = _shares(values)
+    with transaction.atomic():
+        source = source_record(info, path=path, sha256=sha256, rows=len(values))
+        existing: dict[tuple[str, str, int], tuple] = {}
+        for key, year in scope:
+            for row in IndicatorValue.objects.filter(key=key, year=year).values_list(
+                "pk", "commune_id", "value", "category", "share_above", "share_below", "source_id"
+            ):
+                pk, commune, *rest = row
+                existing[(commune, key, year)] = (pk, *rest)
+        new_rows, changed, unchanged = [], [], 0
+        for ident, (value, category) in values.items():
+            above, below = shares.get(ident, (None, None))
+            wanted = (value, category, above, below, source.pk)
+            current = existing.pop(ident, None)
+            if current is None:
+                new_rows.append((ident, wanted))
+            elif tuple(current[1:]) != wanted:
+                changed.append((current[0], ident, wanted))
+            else:
+                unchanged += 1
+        stale = [current[0] for current in existing.values()]
+        result.created += len(new_rows)
+        result.deleted += len(stale)
+        result.updated += len(changed)
+        result.unchanged += unchanged
+        if len(changed) > 1000:
+            # Rewrite everything that differs in bulk: delete, then create.
+            stale += [pk for pk, _, _ in changed]
+            new_rows += [(ident, wanted) for _, ident, wanted in changed]
+            changed = []
+        for start in range(0, len(stale), 5000):
+            IndicatorValue.objects.filter(pk__in=stale[start : start + 5000]).delete()
+        IndicatorValue.objects.bulk_create(
+            [
+                IndicatorValue(
+                    commune_id=commune,
+                    key=key,
+                    year=year,
+                    value=value,
+                    category=category,
+                    share_above=above,
+                    share_below=below,
+                    source_id=source_pk,
+                )
+                for (commune, key, year), (value, category, above, below, source_pk) in new_rows
+            ],
+            batch_size=5000,
+        )
+        for pk, _, (value, category, above, below, source_pk) in changed:
+            IndicatorValue.objects.filter(pk=pk).update(
+                value=value,
+                category=category,
+                share_above=above,
+                share_below=below,
+                source_id=source_pk,
+            )
+    return result
+
+
+def _shares(values: Values) -> dict[tuple[str, str, int], tuple[float, float]]:
+    """For each numeric value, the share of communes (same key and year) strictly above and
+    strictly below it: 0.82 above reads "plus faible que 82 % des communes"."""
+    groups: dict[tuple[str, int], list[tuple[float, tuple[str, str, int]]]] = defaultdict(list)
+    for ident, (value, _category) in values.items():
+        if value is not None:
+            groups[(ident[1], ident[2])].append((value, ident))
+    shares = {}
+    for members in groups.values():
+        total = len(members)
+        counts: dict[float, int] = defaultdict(int)
+        for value, _ in members:
+            counts[value] += 1
+        below, running = {}, 0
+        for value in sorted(counts):
+            below[value] = running
+            running += counts[value]
+        for value, ident in members:
+            above = total - below[value] - counts[value]
+            shares[ident] = (round(above / total, 4), round(below[value] / total, 4))
+    return shares
