@@ -78,9 +78,11 @@ def fetch(location: str, *, cache_dir: Path | None = None) -> Path:
         return target
     partial = target.with_suffix(target.suffix + ".part")
     try:
-        with urllib.request.urlopen(location, timeout=DOWNLOAD_TIMEOUT) as response:
-            with partial.open("wb") as out:
-                shutil.copyfileobj(response, out)
+        with (
+            urllib.request.urlopen(location, timeout=DOWNLOAD_TIMEOUT) as response,  # noqa: S310
+            partial.open("wb") as out,
+        ):
+            shutil.copyfileobj(response, out)
     except (urllib.error.URLError, TimeoutError, OSError) as error:
         partial.unlink(missing_ok=True)
         raise ImportRefused(
