@@ -79,7 +79,7 @@ def fetch(location: str, *, cache_dir: Path | None = None) -> Path:
     partial = target.with_suffix(target.suffix + ".part")
     try:
         with (
-            urllib.request.urlopen(location, timeout=DOWNLOAD_TIMEOUT) as response,  # noqa: S310
+            urllib.request.urlopen(location, timeout=DOWNLOAD_TIMEOUT) as response,
             partial.open("wb") as out,
         ):
             shutil.copyfileobj(response, out)
