@@ -69,7 +69,10 @@ INDICATORS: dict[str, Indicator] = {
             "stations", _("Gares voyageurs"), _("gares"), DAILY_LIFE, kind="count", decimals=0
         ),
         Indicator("cinemas", _("Cinémas"), _("cinémas"), DAILY_LIFE, kind="count", decimals=0),
+        Indicator("hotels", _("Hôtels"), _("hôtels"), DAILY_LIFE, kind="count", decimals=0),
+        Indicator("campings", _("Campings"), _("campings"), DAILY_LIFE, kind="count", decimals=0),
         Indicator("coastline", _("Commune littorale"), "", DAILY_LIFE, kind="flag"),
+        Indicator("employment_zone", _("Zone d’emploi"), "", ECONOMY, kind="category"),
         Indicator("zrr", _("Zone de revitalisation rurale (ZRR)"), "", ECONOMY, kind="category"),
         Indicator(
             "unemployment",
