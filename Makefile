@@ -36,6 +36,8 @@ install: $(STAMP)
 
 run: install
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py import_communes
+	-$(RUN_ENV) $(PY) manage.py import_opendata
 	$(RUN_ENV) $(PY) manage.py load_demo
 	@echo "Tremplin: http://127.0.0.1:8000 (Ctrl-C stops the server and the worker)"
 	$(RUN_ENV) scripts/serve

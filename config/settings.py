@@ -41,10 +41,12 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "django_htmx",
     "django_tasks_db",
+    "ninja",
     "tremplin.core",
     "tremplin.accounts",
     "tremplin.organisations",
     "tremplin.territories",
+    "tremplin.api",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from tremplin.api.api import public_urls as api_urls
+
 admin.site.site_header = "Tremplin — administration"
 admin.site.site_title = "Tremplin"
 admin.site.index_title = "Modération"
@@ -11,6 +13,8 @@ urlpatterns = [
     path("", include("tremplin.core.urls")),
     path("compte/", include("tremplin.accounts.urls")),
     path("organisations/", include("tremplin.organisations.urls")),
+    path("territoires/", include("tremplin.territories.urls")),
     path("langue/", login_not_required(set_language), name="set_language"),
+    path("api/v1/", include((api_urls(), "api"), namespace="api")),
     path("admin/", admin.site.urls),
 ]

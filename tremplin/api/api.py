@@ -1,0 +1,52 @@
+"""The public JSON API, /api/v1/: one NinjaAPI, one router per domain app."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver
+from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
+
+from tremplin.territories.api import router as territories_router
+
+api = NinjaAPI(
+    title="Tremplin API",
+    version="1",
+    description=(
+        "API publique de Tremplin : communes et territoires (données ouvertes), et bientôt "
+        "annonces. Les erreurs sont du JSON : {\"detail\": \"raison\"}."
+    ),
+    urls_namespace="api",
+)
+api.add_router("/", territories_router)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": "Paramètres invalides.", "errors": exc.errors}, status=422
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+def public_urls() -> list[URLPattern | URLResolver]:
+    """The API's URL patterns, each opted out of the login-required default."""
+    patterns, _app_name, _namespace = api.urls
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = login_not_required(_as_function(pattern.callback))
+    return patterns
+
+
+def _as_function(view):  # noqa: ANN001, ANN202 — any view callable
+    if hasattr(view, "__func__"):  # bound method: attributes cannot be set on it
+
+        def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            return view(*args, **kwargs)
+
+        wrapper.__dict__.update(getattr(view, "__dict__", {}))
+        return wrapper
+    return view

@@ -1,0 +1,132 @@
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+
+from tremplin.territories import selectors
+from tremplin.territories.indicators import INDICATORS
+
+router = Router(tags=["territoires"])
+
+
+class CommuneSummary(Schema):
+    insee: str
+    name: str
+    departement: str
+    population: int | None
+    postal_codes: list[str]
+
+
+class CommuneList(Schema):
+    count: int
+    results: list[CommuneSummary]
+
+
+class TownHall(Schema):
+    address: str
+    phone: str
+    email: str
+    website: str
+    latitude: float | None
+    longitude: float | None
+
+
+class IndicatorOut(Schema):
+    key: str
+    label: str
+    value: float | None
+    category: str = ""
+    unit: str
+    year: int
+    source: str
+    share_above: float | None = Field(
+        None, description="Part des communes dont la valeur est strictement plus élevée."
+    )
+
+
+class CommuneDetail(Schema):
+    insee: str
+    name: str
+    population: int | None
+    departement: str
+    departement_name: str
+    region: str
+    region_name: str
+    epci: str | None
+    epci_name: str | None
+    latitude: float | None
+    longitude: float | None
+    postal_codes: list[str]
+    town_hall: TownHall
+    indicators: list[IndicatorOut]
+
+
+class Error(Schema):
+    detail: str
+
+
+class SearchParams(Schema):
+    q: str = Field("", max_length=100, description="Nom, code postal ou code INSEE.")
+    limit: int = Field(10, ge=1, le=50)
+
+
+def _summary(commune: object) -> dict:
+    return {
+        "insee": commune.insee,
+        "name": commune.name,
+        "departement": commune.departement.code,
+        "population": commune.population,
+        "postal_codes": commune.postal_code_list,
+    }
+
+
+@router.get("/communes", response=CommuneList, summary="Rechercher des communes")
+def communes_search(request: HttpRequest, params: Query[SearchParams]) -> dict:
+    results = selectors.commune_search(params.q, limit=params.limit)
+    return {"count": len(results), "results": [_summary(c) for c in results]}
+
+
+@router.get(
+    "/communes/{insee}",
+    response={200: CommuneDetail, 404: Error},
+    summary="Profil d’une commune",
+)
+def commune_detail(request: HttpRequest, insee: str) -> dict:
+    commune = selectors.commune_profile(insee.upper())
+    if commune is None:
+        raise HttpError(404, f"Aucune commune n’a le code INSEE « {insee} ».")
+    indicators = selectors.commune_indicators(commune)
+    return {
+        "insee": commune.insee,
+        "name": commune.name,
+        "population": commune.population,
+        "departement": commune.departement.code,
+        "departement_name": commune.departement.name,
+        "region": commune.region.code,
+        "region_name": commune.region.name,
+        "epci": commune.epci_id,
+        "epci_name": commune.epci.name if commune.epci else None,
+        "latitude": commune.latitude,
+        "longitude": commune.longitude,
+        "postal_codes": commune.postal_code_list,
+        "town_hall": {
+            "address": commune.town_hall_address,
+            "phone": commune.town_hall_phone,
+            "email": commune.town_hall_email,
+            "website": commune.town_hall_website,
+            "latitude": commune.town_hall_latitude,
+            "longitude": commune.town_hall_longitude,
+        },
+        "indicators": [
+            {
+                "key": key,
+                "label": str(INDICATORS[key].label),
+                "value": view.value,
+                "category": view.category,
+                "unit": str(INDICATORS[key].unit),
+                "year": view.year,
+                "source": view.source.publisher,
+                "share_above": view.share_above,
+            }
+            for key, view in indicators.items()
+        ],
+    }

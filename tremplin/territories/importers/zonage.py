@@ -1,0 +1,172 @@
+"""ARS zonage of médecins généralistes (ZIP, ZAC, ZAR, hors zonage) by postal code.
+
+Our copy is an extraction of CartoSanté made in 2025 and keyed by postal code, not by INSEE code:
+header `Code_postal,Nom_commune,Zonage`, postal codes without their leading zero ("1400"),
+values "1_ZIP", "2_ZAC", "3_HZ", "4_ZAR" or "N/A - résultat non disponible".
+
+Each row is matched to a commune among those of its postal code: by name, then by the name of a
+delegated or associated commune, then the postal code's only commune. A commune that gets
+several zonages keeps the most favourable for installation aids (ZIP, then ZAC, ZAR, HZ).
+"""
+
+import csv
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from tremplin.territories.importers.base import (
+    ImportRefused,
+    ImportResult,
+    Progress,
+    SourceInfo,
+    Values,
+    already_imported,
+    indicator_values_save,
+    sha256_of,
+)
+from tremplin.territories.models import Commune, CommuneAlias, PostalCode
+from tremplin.territories.text import normalise_name
+
+KEY = "zonage_mg"
+# The file is the CartoSanté extraction of 2025 (its name carries no year).
+YEAR = 2025
+COLUMNS = {"postal_code": "code_postal", "name": "nom_commune", "zonage": "zonage"}
+POSTAL_CODE = re.compile(r"^\d{4,5}$")
+ZONAGE = re.compile(r"^[1-4]_(ZIP|ZAC|HZ|ZAR)$")
+NOT_AVAILABLE = "N/A"
+# Most favourable first: the zonage a commune keeps when it gets several.
+PREFERENCE = ["ZIP", "ZAC", "ZAR", "HZ"]
+INFO = SourceInfo(
+    key=KEY,
+    title="Zonage des médecins généralistes (zones d’intervention prioritaire et d’action complémentaire)",
+    publisher="ARS (via CartoSanté)",
+    url="https://cartosante.atlasante.fr/",
+    year=YEAR,
+)
+
+
+def _text(path: Path) -> str:
+    """The file's text: UTF-8 when it is, Latin-1 otherwise (never fails on bytes)."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _header(row: list[str]) -> dict[str, int]:
+    cells = [cell.strip().lower() for cell in row]
+    found = {}
+    for name, heading in COLUMNS.items():
+        if heading not in cells:
+            raise ImportRefused(
+                "en-tête attendu : Code_postal,Nom_commune,Zonage "
+                f"(colonne « {heading.capitalize()} » introuvable)",
+                line=1,
+            )
+        found[name] = cells.index(heading)
+    return found
+
+
+def _postal_code(value: str, *, line: int) -> str:
+    text = value.strip()
+    if not POSTAL_CODE.match(text):
+        raise ImportRefused(f"code postal « {value} » invalide", line=line)
+    return text.zfill(5)
+
+
+def _zonage(value: str, *, line: int) -> str | None:
+    """ "ZIP" from "1_ZIP"; None for "N/A - résultat non disponible"; refuse anything else."""
+    text = value.strip()
+    if text.startswith(NOT_AVAILABLE):
+        return None
+    match = ZONAGE.match(text)
+    if match is None:
+        raise ImportRefused(
+            f"colonne « Zonage » : « {value} » inconnu (1_ZIP, 2_ZAC, 3_HZ, 4_ZAR ou N/A)",
+            line=line,
+        )
+    return match.group(1)
+
+
+class CommuneMatcher:
+    """Finds the commune of a (postal code, name) pair."""
+
+    def __init__(self) -> None:
+        self.by_postal_code: dict[str, list[str]] = defaultdict(list)
+        for code, insee in PostalCode.objects.order_by("code", "commune_id").values_list(
+            "code", "commune_id"
+        ):
+            self.by_postal_code[code].append(insee)
+        self.search_names = dict(Commune.objects.values_list("insee", "search_name"))
+        self.alias_names: dict[str, set[str]] = defaultdict(set)
+        for insee, name in CommuneAlias.objects.values_list("commune_id", "name"):
+            self.alias_names[insee].add(normalise_name(name))
+
+    def match(self, postal_code: str, name: str) -> str | None:
+        candidates = self.by_postal_code.get(postal_code, [])
+        wanted = normalise_name(name)
+        by_name = [insee for insee in candidates if self.search_names.get(insee) == wanted]
+        if len(by_name) == 1:
+            return by_name[0]
+        by_alias = [insee for insee in candidates if wanted in self.alias_names[insee]]
+        if len(by_alias) == 1:
+            return by_alias[0]
+        if len(candidates) == 1:
+            return candidates[0]
+        return None
+
+
+def _rows(path: Path) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
+    reader = csv.reader(_text(path).splitlines())
+    header = next(reader, None)
+    if header is None:
+        raise ImportRefused("le fichier est vide", line=1)
+    columns = _header(header)
+    rows = []
+    for line, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise ImportRefused(
+                f"{len(row)} colonnes au lieu de {len(header)} comme l’en-tête", line=line
+            )
+        rows.append((line, row))
+    return columns, rows
+
+
+def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResult:
+    sha256 = sha256_of(path)
+    columns, rows = _rows(path)
+    matcher = CommuneMatcher()
+    if not matcher.search_names:
+        raise ImportRefused(
+            "la base des communes est vide : lancez d’abord `manage.py import_communes`."
+        )
+    zonages: dict[str, str] = {}
+    not_available = unmatched = 0
+    bar = Progress(len(rows), path.name, enabled=progress)
+    for line, row in bar.wrap(rows):
+        postal_code = _postal_code(row[columns["postal_code"]], line=line)
+        zonage = _zonage(row[columns["zonage"]], line=line)
+        if zonage is None:
+            not_available += 1
+            continue
+        insee = matcher.match(postal_code, row[columns["name"]])
+        if insee is None:
+            unmatched += 1
+            continue
+        current = zonages.get(insee)
+        if current is None or PREFERENCE.index(zonage) < PREFERENCE.index(current):
+            zonages[insee] = zonage
+    bar.close()
+    values: Values = {(insee, KEY, YEAR): (None, zonage) for insee, zonage in zonages.items()}
+    result = ImportResult(source=KEY, skipped=not_available + unmatched)
+    result.notes.append(f"{not_available} rows without result (N/A), {unmatched} rows unmatched")
+    if not force and already_imported(KEY, sha256):
+        result.unchanged = len(values)
+        result.notes.append("same file as last import, nothing to do")
+        return result
+    return indicator_values_save(
+        info=INFO, path=path, sha256=sha256, values=values, scope={(KEY, YEAR)}, result=result
+    )

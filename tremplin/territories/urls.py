@@ -1,0 +1,13 @@
+from django.urls import path
+
+from tremplin.territories import views
+
+app_name = "territories"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("recherche/", views.search, name="search"),
+    path("communes/<str:insee>/", views.commune, name="commune"),
+    path("epci/<str:siren>/", views.epci, name="epci"),
+    path("departements/<str:code>/", views.departement, name="departement"),
+    path("regions/<str:code>/", views.region, name="region"),
+]

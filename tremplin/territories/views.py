@@ -1,0 +1,120 @@
+import math
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from tremplin.territories import maps, selectors
+from tremplin.territories.indicators import INDICATORS
+from tremplin.territories.models import Commune, Departement, Epci, Region
+
+MAP_INDICATORS = ["apl_mg", "apl_inf", "apl_sf", "apl_cd", "unemployment"]
+
+
+@login_not_required
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    key = request.GET.get("indicateur", "apl_mg")
+    if key not in MAP_INDICATORS:
+        key = "apl_mg"
+    return render(
+        request,
+        "territories/index.html",
+        {
+            "france": maps.france_map(key),
+            "map_indicator": INDICATORS[key],
+            "map_choices": [INDICATORS[k] for k in MAP_INDICATORS],
+            "regions": Region.objects.all(),
+            "query": "",
+        },
+    )
+
+
+@login_not_required
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:100]
+    results = selectors.commune_search(query, limit=20)
+    template = (
+        "territories/_search_results.html" if request.htmx else "territories/search.html"
+    )
+    return render(request, template, {"query": query, "results": results})
+
+
+@login_not_required
+@require_safe
+def commune(request: HttpRequest, insee: str) -> HttpResponse:
+    commune = selectors.commune_profile(insee)
+    if commune is None:
+        raise Http404
+    indicators = selectors.commune_indicators(commune)
+    nearby = {}
+    if commune.latitude is not None:
+        for kind, limit in (("station", 1), ("cinema", 1), ("hospital", 3)):
+            nearby[kind] = selectors.places_nearest(
+                latitude=commune.latitude, longitude=commune.longitude, kind=kind, limit=limit
+            )
+    return render(
+        request,
+        "territories/commune.html",
+        {
+            "commune": commune,
+            "indicators": indicators,
+            "sections": selectors.indicator_sections(indicators),
+            "nearby": nearby,
+            "town_hall_point": _point_in_outline(commune),
+        },
+    )
+
+
+def _point_in_outline(commune: Commune) -> tuple[int, int] | None:
+    """Where the town hall sits in the outline's 0-1000 box, if both are known."""
+    if not commune.bbox or commune.town_hall_latitude is None:
+        return None
+    west, south, east, north = commune.bbox
+    scale_x = math.cos(math.radians((south + north) / 2))
+    span = max((east - west) * scale_x, north - south) or 1e-9
+    x = round((commune.town_hall_longitude - west) * scale_x / span * 1000)
+    y = round((north - commune.town_hall_latitude) / span * 1000)
+    return x, y
+
+
+def _area(request: HttpRequest, *, title: str, kind: str, area: object, communes: object) -> HttpResponse:
+    page = Paginator(selectors.communes_by_need(communes), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "territories/area.html",
+        {
+            "title": title,
+            "kind": kind,
+            "area": area,
+            "summary": selectors.area_summary(communes),
+            "page": page,
+            "need_indicator": INDICATORS["apl_mg"],
+        },
+    )
+
+
+@login_not_required
+@require_safe
+def epci(request: HttpRequest, siren: str) -> HttpResponse:
+    area = get_object_or_404(Epci, siren=siren)
+    return _area(request, title=area.name, kind="epci", area=area, communes=area.communes.all())
+
+
+@login_not_required
+@require_safe
+def departement(request: HttpRequest, code: str) -> HttpResponse:
+    area = get_object_or_404(Departement.objects.select_related("region"), code=code)
+    return _area(
+        request, title=str(area), kind="departement", area=area, communes=area.communes.all()
+    )
+
+
+@login_not_required
+@require_safe
+def region(request: HttpRequest, code: str) -> HttpResponse:
+    area = get_object_or_404(Region, code=code)
+    return _area(request, title=area.name, kind="region", area=area, communes=area.communes.all())
