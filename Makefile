@@ -12,7 +12,7 @@ RUN_ENV := DEBUG=$${DEBUG:-true}
 DEPLOY_ENV := DEBUG=false HTTPS=true ALLOWED_HOSTS=tremplin.example.org EMAIL_HOST=smtp.example.org \
 	SECRET_KEY=check-deploy-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n')
 
-.PHONY: help install run test quality format lock messages demo clean
+.PHONY: help install run test quality format lock messages demo bench clean
 
 help:
 	@echo "make run      install, migrate, load demo data, serve http://127.0.0.1:8000 (+ task worker)"
@@ -20,6 +20,7 @@ help:
 	@echo "make quality  ruff, djlint, migrations check, deploy check"
 	@echo "make format   apply ruff formatting and fixes"
 	@echo "make messages refresh and compile translations"
+	@echo "make bench    benchmarks (imports, search, pages) on a scratch database"
 	@echo "make lock     re-resolve requirements.lock from pyproject.toml"
 
 $(VENV)/bin/python:
@@ -66,6 +67,13 @@ lock:
 	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check ".[dev]"
 	.lock-venv/bin/python -m pip freeze --exclude tremplin > requirements.lock
 	rm -rf .lock-venv
+
+# Benchmarks run on a scratch SQLite database (or BENCH_DATABASE_URL), never on db.sqlite3.
+BENCH_DATABASE_URL ?= sqlite:////tmp/tremplin-bench.sqlite3
+bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false SECRET_KEY=bench ALLOWED_HOSTS=testserver $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false SECRET_KEY=bench $(PY) manage.py collectstatic --noinput -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false SECRET_KEY=bench ALLOWED_HOSTS=testserver $(PY) manage.py bench
 
 demo: install
 	$(RUN_ENV) $(PY) manage.py load_demo

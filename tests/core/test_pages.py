@@ -14,6 +14,8 @@ PUBLIC = {
     "accounts:password_reset_done",
     "accounts:password_reset_complete",
     "set_language",
+    "territories:index",
+    "territories:search",
 }
 
 
@@ -44,13 +46,18 @@ def test_public_pages_answer_in_dsfr(client, name):
 def test_every_other_page_requires_login(client):
     checked = 0
     for name, pattern in named_patterns():
-        if name in PUBLIC or pattern.pattern.converters:
+        if name in PUBLIC or name.startswith("api:") or pattern.pattern.converters:
             continue
         response = client.get(reverse(name))
         assert response.status_code == 302, name
         assert response["Location"].startswith(reverse("accounts:login")), name
         checked += 1
     assert checked >= 5
+
+
+def test_public_data_pages_are_open_to_anonymous_visitors(client):
+    for url in ["/territoires/", "/territoires/recherche/?q=x", "/api/v1/communes?q=x"]:
+        assert client.get(url).status_code == 200, url
 
 
 def test_pages_forbid_inline_scripts(client):

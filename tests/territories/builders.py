@@ -34,7 +34,7 @@ COMMUNE_COLUMNS = [
 
 
 def commune_row(
-    id: int,  # noqa: A002
+    id: int,
     code: str,
     name: str,
     *,

@@ -13,7 +13,7 @@ api = NinjaAPI(
     version="1",
     description=(
         "API publique de Tremplin : communes et territoires (données ouvertes), et bientôt "
-        "annonces. Les erreurs sont du JSON : {\"detail\": \"raison\"}."
+        'annonces. Les erreurs sont du JSON : {"detail": "raison"}.'
     ),
     urls_namespace="api",
 )
@@ -44,7 +44,7 @@ def public_urls() -> list[URLPattern | URLResolver]:
 def _as_function(view):  # noqa: ANN001, ANN202 — any view callable
     if hasattr(view, "__func__"):  # bound method: attributes cannot be set on it
 
-        def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        def wrapper(*args, **kwargs):  # noqa: ANN202
             return view(*args, **kwargs)
 
         wrapper.__dict__.update(getattr(view, "__dict__", {}))

@@ -53,12 +53,16 @@ def departement_values(key: str) -> dict[str, float]:
 
 def _grid() -> dict[tuple[int, int], str]:
     votes: dict[tuple[int, int], Counter] = defaultdict(Counter)
-    for lat, lon, departement in Commune.objects.exclude(departement__code__startswith="97").exclude(
-        latitude=None
-    ).values_list("latitude", "longitude", "departement_id"):
+    for lat, lon, departement in (
+        Commune.objects.exclude(departement__code__startswith="97")
+        .exclude(latitude=None)
+        .values_list("latitude", "longitude", "departement_id")
+    ):
         cell = (int((NORTH - lat) / CELL_LAT), int((lon - WEST) / CELL_LON))
         votes[cell][departement] += 1
     grid = {cell: counter.most_common(1)[0][0] for cell, counter in votes.items()}
+    if not grid:
+        return grid
     for _ in range(2):  # fill holes left by large communes
         additions = {}
         rows = [r for r, _ in grid]

@@ -1,10 +1,11 @@
 """Reads on territories: search, profiles, aggregates. Views and the API call these."""
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, FloatField, Q, QuerySet, Sum
+from django.db.models import Count, F, FloatField, Max, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
@@ -17,11 +18,37 @@ from tremplin.territories.indicators import (
     ZONAGE_MEANINGS,
     Indicator,
 )
-from tremplin.territories.models import Commune, IndicatorValue, Place, PostalCode
+from tremplin.territories.models import Commune, DataSource, IndicatorValue, Place, PostalCode
 from tremplin.territories.text import normalise_name
 
 INSEE_QUERY = re.compile(r"^(\d{5}|2[ab]\d{3})$", re.IGNORECASE)
 POSTAL_QUERY = re.compile(r"^\d{2,5}$")
+
+
+class _NameIndex:
+    """Every commune's normalised name and population, held in memory by each process.
+
+    Matching a prefix or a word over 35,000 short strings in Python takes a few milliseconds,
+    where a LIKE scan in SQLite or PostgreSQL takes tens. The index is rebuilt when the commune
+    base is re-imported (the `communes` DataSource changes).
+    """
+
+    def __init__(self) -> None:
+        self.version: object = None
+        self.rows: list[tuple[str, str, int]] = []
+
+    def current(self) -> list[tuple[str, str, int]]:
+        version = (
+            DataSource.objects.filter(key="communes").values_list("imported_at", flat=True).first()
+        )
+        if version is None or version != self.version or not self.rows:
+            rows = Commune.objects.values_list("search_name", "insee", "population")
+            self.rows = sorted(((name, insee, population or 0) for name, insee, population in rows))
+            self.version = version
+        return self.rows
+
+
+_name_index = _NameIndex()
 
 
 def commune_search(query: str, *, limit: int = 10) -> list[Commune]:
@@ -29,16 +56,14 @@ def commune_search(query: str, *, limit: int = 10) -> list[Commune]:
     code; exact names first, then names starting with the query, then names containing a word
     starting with it; larger communes first within each group."""
     query = query.strip()
-    if not query:
+    if not query or limit <= 0:
         return []
-    base = Commune.objects.select_related("departement").only(
-        "insee", "name", "population", "postal_codes", "departement__name", "departement__code"
-    )
     if INSEE_QUERY.match(query) and Commune.objects.filter(insee=query.upper()).exists():
         postal = PostalCode.objects.filter(code=query).values("commune_id")
-        ranked = [query.upper()] + _top(
-            Commune.objects.filter(insee__in=postal).exclude(insee=query.upper()), limit
-        )
+        ranked = [
+            query.upper(),
+            *_top(Commune.objects.filter(insee__in=postal).exclude(insee=query.upper()), limit),
+        ]
     elif POSTAL_QUERY.match(query):
         postal = PostalCode.objects.filter(code__startswith=query).values("commune_id")
         ranked = _top(Commune.objects.filter(insee__in=postal), limit)
@@ -46,40 +71,48 @@ def commune_search(query: str, *, limit: int = 10) -> list[Commune]:
         needle = normalise_name(query)
         if not needle:
             return []
-        ranked = _top(Commune.objects.filter(search_name=needle), limit)
-        ranked += _top(
-            Commune.objects.filter(search_name__startswith=needle).exclude(search_name=needle),
-            limit - len(ranked),
-        )
-        if len(ranked) < limit:
-            ranked += _top(
-                Commune.objects.filter(search_name__contains=" " + needle).exclude(
-                    search_name__startswith=needle
-                ),
-                limit - len(ranked),
-            )
+        ranked = _rank_names(needle, limit)
+    base = Commune.objects.select_related("departement").only(
+        "insee", "name", "population", "postal_codes", "departement__name", "departement__code"
+    )
     by_code = base.in_bulk(ranked[:limit])
     return [by_code[code] for code in ranked[:limit] if code in by_code]
 
 
-def _top(queryset: QuerySet[Commune], limit: int, *, probe: int = 400) -> list[str]:
-    """INSEE codes of the `limit` most populated communes of `queryset`.
+def _rank_names(needle: str, limit: int) -> list[str]:
+    rows = _name_index.current()
+    word = " " + needle
+    exact, prefix, inner = [], [], []
+    # Names starting with the needle are contiguous in the sorted index.
+    start = bisect.bisect_left(rows, (needle,))
+    for name, insee, population in rows[start:]:
+        if not name.startswith(needle):
+            break
+        (exact if name == needle else prefix).append((population, insee))
+    if len(exact) + len(prefix) < limit:
+        inner = [
+            (population, insee)
+            for name, insee, population in rows
+            if word in name and not name.startswith(needle)
+        ]
+    ranked = []
+    for group in (exact, prefix, inner):
+        group.sort(key=lambda pair: -pair[0])
+        ranked += [insee for _, insee in group]
+        if len(ranked) >= limit:
+            break
+    return ranked[:limit]
 
-    Sorting in SQL by population is slow for rare matches (the database walks the population
-    index until it finds enough), and fetching every match is slow for common ones: fetch up to
-    `probe` matches unsorted; only when there are more, let the database sort.
-    """
+
+def _top(queryset: QuerySet[Commune], limit: int) -> list[str]:
+    """INSEE codes of the `limit` most populated communes of a (small) queryset."""
     if limit <= 0:
         return []
-    rows = list(queryset.values_list("insee", "population")[:probe])
-    if len(rows) == probe:
-        return list(
-            queryset.order_by(F("population").desc(nulls_last=True)).values_list(
-                "insee", flat=True
-            )[:limit]
-        )
-    rows.sort(key=lambda row: -(row[1] or 0))
-    return [insee for insee, _ in rows[:limit]]
+    return list(
+        queryset.order_by(F("population").desc(nulls_last=True)).values_list("insee", flat=True)[
+            :limit
+        ]
+    )
 
 
 @dataclass
@@ -106,7 +139,9 @@ class IndicatorView:
             return self.category
         if self.value is None:
             return _("donnée non disponible")
-        number = f"{self.value:,.{self.definition.decimals}f}".replace(",", "\u202f").replace(".", ",")
+        number = f"{self.value:,.{self.definition.decimals}f}".replace(",", "\u202f").replace(
+            ".", ","
+        )
         return number
 
     @property
@@ -176,93 +211,85 @@ def places_nearest(
     *, latitude: float, longitude: float, kind: str, limit: int = 3
 ) -> list[NearbyPlace]:
     """The `limit` nearest places of a kind, searching ever wider boxes around the point."""
-    for radius in (15, 50, 150, 500, 3000):
+    radii = (15, 50, 150, 500, 3000)
+    for radius in radii:
         south, north, west, east = geo.degrees_box(latitude, longitude, radius)
-        candidates = list(
-            Place.objects.filter(
-                kind=kind,
-                latitude__range=(south, north),
-                longitude__range=(west, east),
-            ).select_related("commune")
-        )
+        candidates = Place.objects.filter(
+            kind=kind, latitude__range=(south, north), longitude__range=(west, east)
+        ).select_related("commune")
         nearest = geo.nearest(
             (latitude, longitude), ((p.latitude, p.longitude, p) for p in candidates), limit
         )
-        # Only trust the result when the farthest kept place lies inside the searched circle.
-        if len(nearest) >= limit or (nearest and radius == 3000):
-            if nearest[-1][0] <= radius or radius == 3000:
-                return [NearbyPlace(place=p, distance_km=round(d, 1)) for d, p in nearest]
+        # A box holds points farther than its radius (corners): keep widening until the
+        # `limit` nearest found are within the radius, where nothing closer can be missing.
+        complete = len(nearest) == limit and nearest[-1][0] <= radius
+        if complete or (radius == radii[-1] and nearest):
+            return [NearbyPlace(place=p, distance_km=round(d, 1)) for d, p in nearest]
     return []
 
 
 def commune_profile(insee: str) -> Commune | None:
     return (
-        Commune.objects.select_related("departement", "region", "epci")
-        .filter(insee=insee)
-        .first()
+        Commune.objects.select_related("departement", "region", "epci").filter(insee=insee).first()
     )
 
 
-def area_summary(communes: QuerySet[Commune]) -> dict[str, Any]:
+def area_summary(communes: QuerySet[Commune], *, scope: dict[str, str]) -> dict[str, Any]:
     """What an EPCI, a département or a région adds up to: population, counts, and the APL of
-    each profession weighted by population, as the DREES advises for averages."""
-    totals = communes.aggregate(population=Sum("population"))
-    count = communes.count()
-    weighted = {}
-    for key in APL_KEYS:
-        year = (
-            IndicatorValue.objects.filter(key=key, commune__in=communes)
-            .order_by("-year")
-            .values_list("year", flat=True)
-            .first()
-        )
-        if year is None:
-            continue
-        agg = IndicatorValue.objects.filter(
-            key=key, year=year, commune__in=communes, value__isnull=False
-        ).aggregate(
+    each profession weighted by population, as the DREES advises for averages.
+
+    `scope` filters communes by a direct field (`{"departement_id": "23"}`): the grouped
+    aggregates below then run as three queries whatever the number of communes.
+    """
+    totals = communes.aggregate(population=Sum("population"), count=Count("insee"))
+    values = IndicatorValue.objects.filter(**{f"commune__{k}": v for k, v in scope.items()})
+    wanted = [*APL_KEYS, *COUNT_KEYS]
+    rows = (
+        values.filter(key__in=wanted, value__isnull=False)
+        .values("key", "year")
+        .annotate(
             weighted=Sum(F("value") * Cast("commune__population", FloatField())),
             population=Sum("commune__population"),
+            total=Sum("value"),
         )
-        if agg["population"]:
-            weighted[key] = {
+        .order_by("key", "-year")
+    )
+    apl, counts = {}, {}
+    for row in rows:
+        key = row["key"]
+        if key in apl or key in counts:
+            continue  # older year
+        if key in APL_KEYS and row["population"]:
+            apl[key] = {
                 "definition": INDICATORS[key],
-                "value": agg["weighted"] / agg["population"],
-                "year": year,
+                "value": row["weighted"] / row["population"],
+                "year": row["year"],
             }
-    counts = {}
-    for key in ("schools_primary", "shops", "stations", "cinemas"):
-        year = (
-            IndicatorValue.objects.filter(key=key, commune__in=communes)
-            .order_by("-year")
-            .values_list("year", flat=True)
-            .first()
-        )
-        if year is not None:
-            total = IndicatorValue.objects.filter(
-                key=key, year=year, commune__in=communes
-            ).aggregate(total=Sum("value"))["total"]
-            counts[key] = {"definition": INDICATORS[key], "value": int(total or 0), "year": year}
+        elif key in COUNT_KEYS:
+            counts[key] = {
+                "definition": INDICATORS[key],
+                "value": int(row["total"] or 0),
+                "year": row["year"],
+            }
     return {
         "population": totals["population"] or 0,
-        "commune_count": count,
-        "apl": weighted,
-        "counts": counts,
+        "commune_count": totals["count"],
+        "apl": {key: apl[key] for key in APL_KEYS if key in apl},
+        "counts": {key: counts[key] for key in COUNT_KEYS if key in counts},
     }
+
+
+COUNT_KEYS = ["schools_primary", "shops", "stations", "cinemas"]
 
 
 def communes_by_need(communes: QuerySet[Commune], *, key: str = "apl_mg") -> QuerySet[Commune]:
     """Communes of an area, the least served first (lowest latest value of `key`), unknown last."""
-    year = (
-        IndicatorValue.objects.filter(key=key, commune__in=communes)
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .first()
-    )
-    need = Sum(
-        "indicator_values__value",
-        filter=Q(indicator_values__key=key, indicator_values__year=year),
-    )
-    return communes.annotate(need_value=need).order_by(
-        F("need_value").asc(nulls_last=True), "name"
+    year = IndicatorValue.objects.filter(key=key).aggregate(year=Max("year"))["year"]
+    need = IndicatorValue.objects.filter(commune=OuterRef("pk"), key=key, year=year).values(
+        "value"
+    )[:1]
+    return (
+        communes.only("insee", "name", "population")
+        .annotate(need_value=Subquery(need))
+        .order_by(F("need_value").asc(nulls_last=True), "name")
     )

@@ -37,9 +37,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
     results = selectors.commune_search(query, limit=20)
-    template = (
-        "territories/_search_results.html" if request.htmx else "territories/search.html"
-    )
+    template = "territories/_search_results.html" if request.htmx else "territories/search.html"
     return render(request, template, {"query": query, "results": results})
 
 
@@ -81,7 +79,10 @@ def _point_in_outline(commune: Commune) -> tuple[int, int] | None:
     return x, y
 
 
-def _area(request: HttpRequest, *, title: str, kind: str, area: object, communes: object) -> HttpResponse:
+def _area(
+    request: HttpRequest, *, title: str, kind: str, area: object, scope: dict[str, str]
+) -> HttpResponse:
+    communes = Commune.objects.filter(**scope)
     page = Paginator(selectors.communes_by_need(communes), 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -90,7 +91,7 @@ def _area(request: HttpRequest, *, title: str, kind: str, area: object, communes
             "title": title,
             "kind": kind,
             "area": area,
-            "summary": selectors.area_summary(communes),
+            "summary": selectors.area_summary(communes, scope=scope),
             "page": page,
             "need_indicator": INDICATORS["apl_mg"],
         },
@@ -101,7 +102,7 @@ def _area(request: HttpRequest, *, title: str, kind: str, area: object, communes
 @require_safe
 def epci(request: HttpRequest, siren: str) -> HttpResponse:
     area = get_object_or_404(Epci, siren=siren)
-    return _area(request, title=area.name, kind="epci", area=area, communes=area.communes.all())
+    return _area(request, title=area.name, kind="epci", area=area, scope={"epci_id": area.siren})
 
 
 @login_not_required
@@ -109,7 +110,7 @@ def epci(request: HttpRequest, siren: str) -> HttpResponse:
 def departement(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(Departement.objects.select_related("region"), code=code)
     return _area(
-        request, title=str(area), kind="departement", area=area, communes=area.communes.all()
+        request, title=str(area), kind="departement", area=area, scope={"departement_id": area.code}
     )
 
 
@@ -117,4 +118,4 @@ def departement(request: HttpRequest, code: str) -> HttpResponse:
 @require_safe
 def region(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(Region, code=code)
-    return _area(request, title=area.name, kind="region", area=area, communes=area.communes.all())
+    return _area(request, title=area.name, kind="region", area=area, scope={"region_id": area.code})

@@ -28,6 +28,7 @@ from tremplin.territories.importers.base import (
     already_imported,
     sha256_of,
     source_record,
+    statistics_refresh,
 )
 from tremplin.territories.importers.upsert import upsert
 from tremplin.territories.models import (
@@ -223,6 +224,7 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
             PostalCode.objects.filter(code=code, commune_id=insee).delete()
         Departement.objects.exclude(code__in=departement_rows).delete()
         source_record(SOURCE, path=path, sha256=sha256, rows=len(commune_rows))
+    statistics_refresh()
     result.created, result.updated, result.unchanged, result.deleted = (
         created,
         updated,

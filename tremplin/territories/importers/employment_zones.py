@@ -37,11 +37,16 @@ CATEGORY_LENGTH = IndicatorValue._meta.get_field("category").max_length
 URL = "https://www.insee.fr/fr/information/4652957"
 
 
-def _header(row: tuple) -> dict[str, int] | None:
-    """Column indexes when `row` is the header row (found by its content), else None."""
+def _header(row: tuple, line: int) -> dict[str, int] | None:
+    """Column indexes when `row` is the header row (it names one of the columns), else None."""
     cells = [str(cell).strip().upper() if cell is not None else "" for cell in row]
-    if not all(name in cells for name in HEADER.values()):
+    if not any(name in cells for name in HEADER.values()):
         return None
+    for name in HEADER.values():
+        if name not in cells:
+            raise ImportRefused(
+                f"colonne « {name} » introuvable dans l’en-tête", line=line, where=WHERE
+            )
     return {key: cells.index(name) for key, name in HEADER.items()}
 
 
@@ -89,17 +94,25 @@ class Zones:
 
 def _read(path: Path, resolver: CommuneResolver, progress: bool) -> tuple[Zones, int]:
     workbook = workbook_open(path)
-    if SHEET not in workbook.sheetnames:
+    try:
+        if SHEET not in workbook.sheetnames:
+            raise ImportRefused(f"feuille « {SHEET} » introuvable dans le classeur")
+        bar = Progress(None, path.name, enabled=progress)
+        zones, year = _walk(workbook[SHEET], resolver, bar)
+        bar.close()
+    finally:
         workbook.close()
-        raise ImportRefused(f"feuille « {SHEET} » introuvable dans le classeur")
+    return zones, year
+
+
+def _walk(sheet, resolver: CommuneResolver, bar: Progress) -> tuple[Zones, int]:  # noqa: ANN001
     zones = Zones(resolver)
     columns: dict[str, int] | None = None
     year = None
-    bar = Progress(None, path.name, enabled=progress)
-    for line, row in sheet_rows(workbook[SHEET]):
+    for line, row in sheet_rows(sheet):
         if columns is None:
             year = year or _geography_year(row)
-            columns = _header(row)
+            columns = _header(row, line)
             if columns is None and line >= HEADER_SEARCH_ROWS:
                 break
             continue
@@ -107,8 +120,6 @@ def _read(path: Path, resolver: CommuneResolver, progress: bool) -> tuple[Zones,
             continue
         bar.advance()
         zones.add(row, columns, line)
-    bar.close()
-    workbook.close()
     if columns is None:
         raise ImportRefused(
             f"en-tête ({', '.join(HEADER.values())}) introuvable dans les "

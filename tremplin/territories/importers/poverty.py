@@ -66,36 +66,47 @@ def _rate(value: object, *, line: int, column: str, where: str) -> float | None:
     return rate
 
 
-def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResult:
-    sha256 = sha256_of(path)
+def _read(
+    path: Path, *, resolver: CommuneResolver, progress: bool
+) -> tuple[dict[str, list[float | None]], int, int]:
+    """(published rates of each commune, year, rows with an unknown code)."""
     workbook = workbook_open(path)
-    sheet = workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
-    where = f"feuille « {sheet.title} »"
-    resolver = CommuneResolver()
-    rates: dict[str, list[float | None]] = defaultdict(list)
-    code_column = rate_column = year = 0
-    column = ""
-    skipped = 0
-    bar = Progress(None, path.name, enabled=progress)
-    for line, row in sheet_rows(sheet):
-        if line == HEADER_ROW:
-            code_column, rate_column, column, year = _columns(row, where=where)
-        if line < FIRST_DATA_ROW or not any(cell not in (None, "") for cell in row):
-            continue
-        bar.advance()
-        code = check_insee(_cell(row, code_column), line=line, where=where)
-        rate = _rate(_cell(row, rate_column), line=line, column=column, where=where)
-        insee = resolver.resolve(code)
-        if insee is None:
-            skipped += 1
-        elif not resolver.is_arrondissement(code):
-            rates[insee].append(rate)
-    bar.close()
-    workbook.close()
+    try:
+        sheet = (
+            workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
+        )
+        where = f"feuille « {sheet.title} »"
+        rates: dict[str, list[float | None]] = defaultdict(list)
+        code_column = rate_column = year = 0
+        column = ""
+        skipped = 0
+        bar = Progress(None, path.name, enabled=progress)
+        for line, row in sheet_rows(sheet):
+            if line == HEADER_ROW:
+                code_column, rate_column, column, year = _columns(row, where=where)
+            if line < FIRST_DATA_ROW or not any(cell not in (None, "") for cell in row):
+                continue
+            bar.advance()
+            code = check_insee(_cell(row, code_column), line=line, where=where)
+            rate = _rate(_cell(row, rate_column), line=line, column=column, where=where)
+            insee = resolver.resolve(code)
+            if insee is None:
+                skipped += 1
+            elif not resolver.is_arrondissement(code):
+                rates[insee].append(rate)
+        bar.close()
+    finally:
+        workbook.close()
     if not year:
         raise ImportRefused(
             "en-tête absent : la feuille est trop courte", line=HEADER_ROW, where=where
         )
+    return rates, year, skipped
+
+
+def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResult:
+    sha256 = sha256_of(path)
+    rates, year, skipped = _read(path, resolver=CommuneResolver(), progress=progress)
     values: Values = {}
     unpublished = ambiguous = 0
     for insee, published in rates.items():
@@ -115,7 +126,8 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
         year=year,
     )
     result = ImportResult(source=KEY, skipped=skipped + ambiguous)
-    result.notes.append(f"{unpublished} communes without a published rate")
+    if unpublished:
+        result.notes.append(f"{unpublished} communes without a published rate")
     if ambiguous:
         result.notes.append(f"{ambiguous} merged communes left without a rate")
     if not force and already_imported(KEY, sha256):

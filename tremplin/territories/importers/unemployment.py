@@ -5,6 +5,7 @@ adjusted), as published: sheet « txcho_ze » with title rows, a row of labels (
 The latest quarter with values is given to every commune of the zone, read from the commune's
 `employment_zone` indicator: import the zones d’emploi file first."""
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -22,24 +23,33 @@ from tremplin.territories.importers.base import (
 )
 from tremplin.territories.importers.employment_zones import KEY as ZONE_KEY
 from tremplin.territories.importers.xlsx import sheet_rows, workbook_open
-from tremplin.territories.models import IndicatorValue
+from tremplin.territories.models import DataSource, IndicatorValue
 
 KEY = "unemployment"
 SHEET = "txcho_ze"
 WHERE = f"feuille « {SHEET} »"
-ZONE_COLUMN = "ZE2020"
+ZONE_COLUMN, LABEL_COLUMN = "ZE2020", "LIBZE2020"
 HEADER_SEARCH_ROWS = 30
 QUARTER = re.compile(r"^(\d{4})-T[1-4]$")
 ZONE_CODE = re.compile(r"^\d{4}$")
 URL = "https://www.insee.fr/fr/statistiques/1893230"
 
 
-def _header(row: tuple) -> tuple[int, list[tuple[int, str]]] | None:
-    """(zone column, [(column, "2023-T3"), …]) when `row` is the row of codes, else None."""
+def _header(row: tuple, line: int) -> tuple[int, list[tuple[int, str]]] | None:
+    """(zone column, [(column, "2023-T3"), …]) when `row` is the row of codes (it holds the zone
+    code column or quarter codes), else None."""
     cells = [str(cell).strip().upper() if cell is not None else "" for cell in row]
-    if ZONE_COLUMN not in cells:
-        return None
     quarters = [(index, cell) for index, cell in enumerate(cells) if QUARTER.match(cell)]
+    if ZONE_COLUMN not in cells and LABEL_COLUMN not in cells and not quarters:
+        return None
+    if ZONE_COLUMN not in cells:
+        raise ImportRefused(
+            f"colonne « {ZONE_COLUMN} » introuvable dans l’en-tête", line=line, where=WHERE
+        )
+    if not quarters:
+        raise ImportRefused(
+            "aucune colonne trimestrielle (« 2023-T3 ») dans l’en-tête", line=line, where=WHERE
+        )
     return cells.index(ZONE_COLUMN), quarters
 
 
@@ -59,30 +69,30 @@ def _rates(row: tuple, quarters: list[tuple[int, str]], line: int) -> list[float
 def _read(path: Path, progress: bool) -> tuple[list[tuple[int, str]], dict[str, list]]:
     """The quarter columns and, for each zone code, its rates (one per quarter)."""
     workbook = workbook_open(path)
-    if SHEET not in workbook.sheetnames:
+    try:
+        if SHEET not in workbook.sheetnames:
+            raise ImportRefused(f"feuille « {SHEET} » introuvable dans le classeur")
+        bar = Progress(None, path.name, enabled=progress)
+        quarters, zones = _walk(workbook[SHEET], bar)
+        bar.close()
+    finally:
         workbook.close()
-        raise ImportRefused(f"feuille « {SHEET} » introuvable dans le classeur")
+    return quarters, zones
+
+
+def _walk(sheet, bar: Progress) -> tuple[list[tuple[int, str]], dict[str, list]]:  # noqa: ANN001
     header: tuple[int, list[tuple[int, str]]] | None = None
     zones: dict[str, list] = {}
-    bar = Progress(None, path.name, enabled=progress)
-    for line, row in sheet_rows(workbook[SHEET]):
+    for line, row in sheet_rows(sheet):
         if header is None:
-            header = _header(row)
+            header = _header(row, line)
             if header is None and line >= HEADER_SEARCH_ROWS:
                 break
-            if header is not None and not header[1]:
-                workbook.close()
-                raise ImportRefused(
-                    "aucune colonne trimestrielle (« 2023-T3 »)", line=line, where=WHERE
-                )
             continue
-        zone_column, quarters = header
         if not any(cell not in (None, "") for cell in row):
             continue
         bar.advance()
-        _zone_row(zones, row, zone_column, quarters, line)
-    bar.close()
-    workbook.close()
+        _zone_row(zones, row, *header, line)
     if header is None:
         raise ImportRefused(
             f"ligne des codes ({ZONE_COLUMN}, 2003-T1…) introuvable dans les "
@@ -135,7 +145,14 @@ def _commune_zones() -> dict[str, str]:
 
 
 def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResult:
-    sha256 = sha256_of(path)
+    # The rates depend on the file *and* on the communes' employment zones: the fingerprint
+    # covers both, so re-importing the zones makes the next run of this file count again.
+    zones_sha = (
+        DataSource.objects.filter(key="employment_zones")
+        .values_list("file_sha256", flat=True)
+        .first()
+    )
+    sha256 = hashlib.sha256(f"{sha256_of(path)}:{zones_sha}".encode()).hexdigest()
     communes = _commune_zones()
     quarters, zones = _read(path, progress)
     position = _latest(quarters, zones)

@@ -50,23 +50,26 @@ def _xls_sheets(path: Path) -> list[tuple[str, Rows]]:
     except Exception as error:  # xlrd raises many kinds for a broken file
         raise ImportRefused(f"{path.name} n’est pas un classeur Excel lisible ({error})") from None
     sheets = []
-    for name in book.sheet_names():
-        if name.strip().lower().startswith(SHEET_PREFIX):
-            sheet = book.sheet_by_name(name)
-            sheets.append((name, [tuple(sheet.row_values(i)) for i in range(sheet.nrows)]))
-    book.release_resources()
+    try:
+        for name in book.sheet_names():
+            if name.strip().lower().startswith(SHEET_PREFIX):
+                sheet = book.sheet_by_name(name)
+                sheets.append((name, [tuple(sheet.row_values(i)) for i in range(sheet.nrows)]))
+    finally:
+        book.release_resources()
     return sheets
 
 
 def _xlsx_sheets(path: Path) -> list[tuple[str, Rows]]:
     book = workbook_open(path)
-    sheets = [
-        (sheet.title, list(sheet.iter_rows(values_only=True)))
-        for sheet in book.worksheets
-        if sheet.title.strip().lower().startswith(SHEET_PREFIX)
-    ]
-    book.close()
-    return sheets
+    try:
+        return [
+            (sheet.title, list(sheet.iter_rows(values_only=True)))
+            for sheet in book.worksheets
+            if sheet.title.strip().lower().startswith(SHEET_PREFIX)
+        ]
+    finally:
+        book.close()
 
 
 def _sheet(path: Path) -> tuple[str, Rows]:
