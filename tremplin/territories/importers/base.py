@@ -93,6 +93,18 @@ def fetch(location: str, *, cache_dir: Path | None = None) -> Path:
     return target
 
 
+def read_text(path: Path) -> str:
+    """A published text file: UTF-8 (with or without BOM) when it is, else Windows-1252, else
+    Latin-1 — never fails on bytes (some official CSVs are still published in Windows-1252)."""
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:

@@ -28,6 +28,7 @@ from tremplin.territories.importers.base import (
     check_insee,
     indicator_values_save,
     parse_number,
+    read_text,
     sha256_of,
 )
 
@@ -111,15 +112,6 @@ def _year(path: Path) -> int:
     return int(match.group(1))
 
 
-def _text(path: Path) -> str:
-    """The file's text: UTF-8 when it is, Latin-1 otherwise (never fails on bytes)."""
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
 def _count(value: str, *, line: int, column: str) -> int:
     number = parse_number(value, line=line, column=column)
     if number is None or number < 0 or not number.is_integer():
@@ -139,7 +131,7 @@ def _header(row: list[str]) -> list[str]:
 def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResult:
     year = _year(path)
     sha256 = sha256_of(path)
-    rows = list(csv.reader(_text(path).splitlines(), delimiter=";"))
+    rows = list(csv.reader(read_text(path).splitlines(), delimiter=";"))
     if not rows:
         raise ImportRefused("le fichier est vide", line=1)
     columns = _header(rows[0])

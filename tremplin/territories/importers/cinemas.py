@@ -111,8 +111,6 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
     bar.close()
     result = ImportResult(source=KEY, skipped=places.no_point + places.unknown)
     result.notes.extend(places.notes())
-    if table.encoding != "utf-8":
-        result.notes.append(f"read as {table.encoding}")
     if not force and already_imported(KEY, sha256):
         result.unchanged = len(places.rows)
         result.notes.append("same file as last import, nothing to do")

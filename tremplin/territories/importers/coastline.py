@@ -23,6 +23,7 @@ from tremplin.territories.importers.base import (
     already_imported,
     check_insee,
     indicator_values_save,
+    read_text,
     sha256_of,
 )
 
@@ -44,15 +45,6 @@ INFO = SourceInfo(
 )
 
 
-def _text(path: Path) -> str:
-    """The file's text: UTF-8 when it is, Latin-1 otherwise (never fails on bytes)."""
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
 def _classement(text: str) -> str:
     """The published label, its lost accents (U+FFFD) restored when it is a known one."""
     text = " ".join(text.split())
@@ -72,7 +64,7 @@ def _new_code(value: str, *, line: int) -> str | None:
 
 def _rows(path: Path) -> list[tuple[int, list[str]]]:
     rows = []
-    for line, row in enumerate(csv.reader(_text(path).splitlines(), delimiter=";"), start=1):
+    for line, row in enumerate(csv.reader(read_text(path).splitlines(), delimiter=";"), start=1):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != COLUMNS:

@@ -20,6 +20,7 @@ from tremplin.territories.importers.base import (
     Values,
     indicator_values_save,
     parse_number,
+    read_text,
     source_record,
 )
 from tremplin.territories.models import Commune, Place
@@ -126,13 +127,7 @@ class CsvFile:
 
     def __init__(self, path: Path, *, delimiter: str, required: list[str]) -> None:
         self.path = path
-        raw = path.read_bytes()
-        try:
-            self.text = raw.decode("utf-8-sig")
-            self.encoding = "utf-8"
-        except UnicodeDecodeError:
-            self.text = raw.decode("cp1252", errors="replace")
-            self.encoding = "cp1252"
+        self.text = read_text(path)
         self.reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=delimiter)
         try:
             header = next(self.reader)

@@ -22,6 +22,7 @@ from tremplin.territories.importers.base import (
     Values,
     already_imported,
     indicator_values_save,
+    read_text,
     sha256_of,
 )
 from tremplin.territories.models import Commune, CommuneAlias, PostalCode
@@ -43,15 +44,6 @@ INFO = SourceInfo(
     url="https://cartosante.atlasante.fr/",
     year=YEAR,
 )
-
-
-def _text(path: Path) -> str:
-    """The file's text: UTF-8 when it is, Latin-1 otherwise (never fails on bytes)."""
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
 
 
 def _header(row: list[str]) -> dict[str, int]:
@@ -118,7 +110,7 @@ class CommuneMatcher:
 
 
 def _rows(path: Path) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
-    reader = csv.reader(_text(path).splitlines())
+    reader = csv.reader(read_text(path).splitlines())
     header = next(reader, None)
     if header is None:
         raise ImportRefused("le fichier est vide", line=1)
