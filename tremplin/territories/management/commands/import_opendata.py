@@ -12,7 +12,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tremplin.territories.importers.base import ImportRefused
+from tremplin.territories.importers.base import ImportRefused, sha256_of
+from tremplin.territories.models import DataSource
 
 # (file name pattern, importer module under tremplin.territories.importers). Order matters:
 # places before indicators that count them, employment zones before unemployment.
@@ -62,6 +63,9 @@ class Command(BaseCommand):
         for path in files:
             module_name = importer_for(path.name)
             if module_name is None:
+                continue
+            if not force and DataSource.objects.filter(file_sha256=sha256_of(path)).exists():
+                self.stdout.write(f"{path.name}: already imported, unchanged")
                 continue
             module = importlib.import_module(f"tremplin.territories.importers.{module_name}")
             started = time.monotonic()
