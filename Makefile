@@ -71,6 +71,7 @@ lock:
 # Benchmarks run on a scratch SQLite database (or BENCH_DATABASE_URL), never on db.sqlite3.
 BENCH_DATABASE_URL ?= sqlite:////tmp/tremplin-bench.sqlite3
 bench: install
+	@if [ "$(BENCH_DATABASE_URL)" = "sqlite:////tmp/tremplin-bench.sqlite3" ]; then rm -f /tmp/tremplin-bench.sqlite3*; fi
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false SECRET_KEY=bench ALLOWED_HOSTS=testserver $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false SECRET_KEY=bench $(PY) manage.py collectstatic --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false SECRET_KEY=bench ALLOWED_HOSTS=testserver $(PY) manage.py bench

@@ -149,3 +149,11 @@ def test_area_pages_are_public_and_bounded_in_queries(
 ):
     with django_assert_max_num_queries(20):
         assert client.get(reverse("territories:departement", args=["23"])).status_code == 200
+
+
+def test_a_profile_lists_its_sources_with_their_import_date(client, gueret):
+    page = client.get(reverse("territories:commune", args=["23096"])).text
+
+    assert "Sources des données" in page
+    assert "APL — DREES, 2023" in page
+    assert "importé le" in page

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from tremplin.territories import maps, selectors
 from tremplin.territories.indicators import INDICATORS
-from tremplin.territories.models import Commune, Departement, Epci, Region
+from tremplin.territories.models import Commune, DataSource, Departement, Epci, Region
 
 MAP_INDICATORS = ["apl_mg", "apl_inf", "apl_sf", "apl_cd", "unemployment"]
 
@@ -63,6 +63,7 @@ def commune(request: HttpRequest, insee: str) -> HttpResponse:
             "sections": selectors.indicator_sections(indicators),
             "nearby": nearby,
             "town_hall_point": _point_in_outline(commune),
+            "sources": DataSource.objects.all(),
         },
     )
 
