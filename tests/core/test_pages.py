@@ -16,6 +16,7 @@ PUBLIC = {
     "set_language",
     "territories:index",
     "territories:search",
+    "offers:search",
 }
 
 
@@ -56,7 +57,13 @@ def test_every_other_page_requires_login(client):
 
 
 def test_public_data_pages_are_open_to_anonymous_visitors(client):
-    for url in ["/territoires/", "/territoires/recherche/?q=x", "/api/v1/communes?q=x"]:
+    for url in [
+        "/territoires/",
+        "/territoires/recherche/?q=x",
+        "/api/v1/communes?q=x",
+        "/annonces/",
+        "/api/v1/offers",
+    ]:
         assert client.get(url).status_code == 200, url
 
 

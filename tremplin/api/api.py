@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from tremplin.offers.api import router as offers_router
 from tremplin.territories.api import router as territories_router
 
 api = NinjaAPI(
@@ -18,6 +19,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", territories_router)
+api.add_router("/", offers_router)
 
 
 @api.exception_handler(ValidationError)

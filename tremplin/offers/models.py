@@ -91,7 +91,7 @@ class Offer(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="offers", verbose_name=_("structure")
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     kind = models.CharField(_("type d’annonce"), max_length=20, choices=OfferKind.choices)
     replacement_type = models.CharField(
@@ -142,7 +142,9 @@ class Offer(models.Model):
     )
     software = models.CharField(_("logiciel métier"), max_length=100, blank=True)
     on_call = models.CharField(_("gardes et astreintes"), max_length=300, blank=True)
-    housing_offered = models.BooleanField(_("logement proposé par la structure"), null=True)
+    housing_offered = models.BooleanField(
+        _("logement proposé par la structure"), null=True, blank=True
+    )
     housing_details = models.TextField(_("précisions sur le logement"), blank=True, max_length=2000)
 
     status = models.CharField(

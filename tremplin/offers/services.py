@@ -53,10 +53,10 @@ def offer_denormalise(offer: Offer) -> None:
 def offer_save(*, offer: Offer, by: User) -> Offer:
     if offer.status not in EDITABLE:
         raise ValidationError(_("Une annonce close ne peut plus être modifiée : dupliquez-la."))
-    offer.full_clean()
-    offer_denormalise(offer)
     if offer.pk is None:
         offer.created_by = by
+    offer.full_clean()
+    offer_denormalise(offer)
     offer.save()
     return offer
 

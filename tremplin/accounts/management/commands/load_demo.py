@@ -1,5 +1,7 @@
 """Demo accounts for `make run`: created once, their passwords printed that one time."""
 
+import os
+import random
 import secrets
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -9,6 +11,8 @@ from django.utils import timezone
 from tremplin.accounts.models import ProfessionalStatus, User
 from tremplin.accounts.services import professional_profile_save
 from tremplin.core.professions import Profession
+from tremplin.offers.demo import offers_generate
+from tremplin.offers.models import Offer
 from tremplin.organisations.models import (
     Membership,
     MembershipRole,
@@ -17,8 +21,12 @@ from tremplin.organisations.models import (
     OrganisationStatus,
     OrganisationType,
 )
+from tremplin.territories.models import Commune
 
 DEMO_DOMAIN = "demo.tremplin.localhost"
+DEMO_OFFER_COUNT = 36
+# Demo offers stay near their (Creuse) organisations: Limousin and Auvergne.
+DEMO_OFFER_DEPARTEMENTS = ["23", "19", "87", "03", "63", "36"]
 
 DEMO_USERS = [
     ("moderation", "Camille", "Modératrice", {"is_staff": True}),
@@ -90,7 +98,26 @@ class Command(BaseCommand):
             admin=users["sophie"],
             moderator=users["moderation"],
         )
-        del msp, cc
+        centre = self._organisation(
+            name="Centre de santé du Pays de Guéret (démonstration)",
+            category=OrganisationCategory.HEALTH,
+            type=OrganisationType.HEALTH_CENTRE,
+            city="Guéret",
+            postal_code="23000",
+            admin=users["martin"],
+            moderator=users["moderation"],
+        )
+        nurses = self._organisation(
+            name="Cabinet infirmier des Combrailles (démonstration)",
+            category=OrganisationCategory.HEALTH,
+            type=OrganisationType.LIBERAL_PRACTICE,
+            city="Auzances",
+            postal_code="23700",
+            admin=users["martin"],
+            moderator=users["moderation"],
+        )
+        del cc
+        self._offers(organisations=[msp, centre, nurses])
 
         if lines:
             self.stdout.write(self.style.SUCCESS("Demo accounts (passwords shown only now):"))
@@ -104,6 +131,29 @@ class Command(BaseCommand):
                 f"Demo accounts already exist (…@{DEMO_DOMAIN}); "
                 "`manage.py load_demo --reset-passwords` prints new passwords."
             )
+
+    def _offers(self, *, organisations: list[Organisation]) -> None:
+        """Demo offers, once: skipped with TREMPLIN_DEMO=0 or before the commune base exists."""
+        if os.environ.get("TREMPLIN_DEMO", "").strip() == "0":
+            return
+        if Offer.objects.filter(organisation=organisations[0]).exists():
+            return
+        if not Commune.objects.exclude(latitude=None).exists():
+            self.stdout.write("No demo offers: import the commune base first (make run does).")
+            return
+        offers = offers_generate(
+            count=DEMO_OFFER_COUNT,
+            organisations=organisations,
+            rng=random.Random(2025),
+            is_demo=True,
+            departements=DEMO_OFFER_DEPARTEMENTS,
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{len(offers)} demo offers published (marked « Démonstration ») "
+                f"for {len(organisations)} demo health organisations."
+            )
+        )
 
     def _organisation(
         self,

@@ -1,0 +1,23 @@
+"""The daily jobs, for cron (`0 6 * * * manage.py run_daily`): each is queued for the worker,
+or run here with --now. Every job is idempotent: running it twice a day is harmless."""
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from tremplin.offers.tasks import offers_expire_daily
+
+DAILY = [offers_expire_daily]
+
+
+class Command(BaseCommand):
+    help = "Queue (or run with --now) the daily jobs: offer expiry and its warnings."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--now", action="store_true", help="Run here instead of queueing.")
+
+    def handle(self, *args: object, now: bool, **options: object) -> None:
+        for job in DAILY:
+            if now:
+                self.stdout.write(f"{job.name}: {job.call()}")
+            else:
+                job.enqueue()
+                self.stdout.write(f"{job.name}: queued")

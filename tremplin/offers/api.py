@@ -1,0 +1,196 @@
+"""Published offers in the public API: the search of /annonces/ and one offer's description."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+
+from tremplin.core.professions import Profession
+from tremplin.offers import selectors
+from tremplin.offers.models import Offer, OfferKind, PracticeSetting
+
+router = Router(tags=["annonces"])
+
+
+class Error(Schema):
+    detail: str
+
+
+class OfferQuery(Schema):
+    """The filters of the search page, under the same names as its URL."""
+
+    q: str = Field("", max_length=100, description="Mots-clés (sans accents ni pluriels requis).")
+    profession: Profession | None = None
+    type: OfferKind | None = Field(None, description="Type d’annonce.")
+    du: date | None = Field(None, description="Début de la période de disponibilité.")
+    au: date | None = Field(None, description="Fin de la période de disponibilité.")
+    departement: str = Field("", max_length=3, description="Code du département, ex. 23.")
+    region: str = Field("", max_length=3, description="Code INSEE de la région, ex. 75.")
+    commune: str = Field("", max_length=5, description="Code INSEE de la commune centre.")
+    rayon: int | None = Field(
+        None, ge=1, le=selectors.MAX_RADIUS_KM, description="Rayon autour de la commune (km)."
+    )
+    logement: bool = Field(False, description="Seulement les annonces avec logement proposé.")
+    zonage: str = Field("", pattern="^(ZIP|ZAC|ZAR|HZ)?$", description="Zonage ARS.")
+    cadre: PracticeSetting | None = Field(None, description="Cadre d’exercice.")
+    tri: selectors.OfferSort | None = Field(None, description="Ordre des résultats.")
+    page: int = Field(1, ge=1)
+
+
+class CommuneOut(Schema):
+    insee: str
+    name: str
+    departement: str
+    departement_name: str
+
+
+class OfferOut(Schema):
+    id: int
+    url: str
+    title: str
+    kind: str
+    kind_label: str
+    profession: str
+    profession_label: str
+    commune: CommuneOut | None
+    latitude: float | None
+    longitude: float | None
+    start_date: date | None
+    end_date: date | None
+    asap: bool
+    retrocession_rate: Decimal | None
+    salary_min: int | None
+    salary_max: int | None
+    setting: str
+    housing_offered: bool | None
+    zonage: str
+    organisation: str
+    published_at: datetime | None
+    is_demo: bool
+    distance_km: float | None = Field(None, description="Avec une commune : distance à celle-ci.")
+
+
+class OfferDetailOut(OfferOut):
+    description: str
+    replacement_type: str
+    internship_level: str
+    patients_per_day: int | None
+    secretariat: str
+    software: str
+    on_call: str
+    housing_details: str
+    region: str
+    expires_on: date | None
+
+
+class OfferList(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[OfferOut]
+
+
+def _offer(offer: Offer) -> dict:
+    commune = offer.commune
+    distance = getattr(offer, "distance_km", None)
+    return {
+        "id": offer.pk,
+        "url": offer.get_absolute_url(),
+        "title": offer.title,
+        "kind": offer.kind,
+        "kind_label": offer.get_kind_display(),
+        "profession": offer.profession,
+        "profession_label": offer.get_profession_display(),
+        "commune": {
+            "insee": commune.insee,
+            "name": commune.name,
+            "departement": commune.departement.code,
+            "departement_name": commune.departement.name,
+        }
+        if commune
+        else None,
+        "latitude": offer.latitude,
+        "longitude": offer.longitude,
+        "start_date": offer.start_date,
+        "end_date": offer.end_date,
+        "asap": offer.asap,
+        "retrocession_rate": offer.retrocession_rate,
+        "salary_min": offer.salary_min,
+        "salary_max": offer.salary_max,
+        "setting": offer.setting,
+        "housing_offered": offer.housing_offered,
+        "zonage": offer.zonage,
+        "organisation": offer.organisation.name,
+        "published_at": offer.published_at,
+        "is_demo": offer.is_demo,
+        "distance_km": round(distance, 1) if distance is not None else None,
+    }
+
+
+@router.get(
+    "/offers",
+    response={200: OfferList, 400: Error},
+    summary="Rechercher des annonces publiées",
+)
+def offers_search(request: HttpRequest, filters: Query[OfferQuery]) -> dict:
+    commune = None
+    if filters.commune:
+        try:
+            commune = selectors.commune_for_search(filters.commune)
+        except ValidationError as error:
+            raise HttpError(400, " ".join(error.messages)) from None
+    params = selectors.OfferSearchParams(
+        text=filters.q.strip(),
+        profession=filters.profession or "",
+        kind=filters.type or "",
+        period_start=filters.du,
+        period_end=filters.au,
+        departement=filters.departement.strip().upper(),
+        region=filters.region.strip(),
+        commune=commune,
+        radius_km=filters.rayon if commune else None,
+        housing=filters.logement,
+        zonage=filters.zonage,
+        setting=filters.cadre or "",
+        sort=filters.tri or "",
+        page=filters.page,
+    )
+    if params.period_start and params.period_end and params.period_end < params.period_start:
+        raise HttpError(400, "La fin de la période (au) doit suivre son début (du).")
+    result = selectors.offer_search(params=params)
+    return {
+        "count": result.count,
+        "page": result.page,
+        "pages": result.pages,
+        "results": [_offer(offer) for offer in result.offers],
+    }
+
+
+@router.get(
+    "/offers/{offer_id}",
+    response={200: OfferDetailOut, 404: Error},
+    summary="Une annonce publiée",
+)
+def offer_detail(request: HttpRequest, offer_id: int) -> dict:
+    offer = selectors.published_offer(offer_id)
+    if offer is None:
+        raise HttpError(
+            404, f"Aucune annonce publiée n’a l’identifiant {offer_id} : elle n’existe pas, "
+            "n’est pas encore publiée ou a été close."
+        )  # fmt: skip
+    return {
+        **_offer(offer),
+        "description": offer.description,
+        "replacement_type": offer.replacement_type,
+        "internship_level": offer.internship_level,
+        "patients_per_day": offer.patients_per_day,
+        "secretariat": offer.secretariat,
+        "software": offer.software,
+        "on_call": offer.on_call,
+        "housing_details": offer.housing_details,
+        "region": offer.region_code,
+        "expires_on": offer.expires_on,
+    }

@@ -1,0 +1,155 @@
+"""The public search form: URL query parameters in, OfferSearchParams out."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from tremplin.core.forms import BaseForm
+from tremplin.core.professions import profession_grouped_choices
+from tremplin.offers.models import OfferKind, PracticeSetting
+from tremplin.offers.selectors import (
+    MAX_RADIUS_KM,
+    OfferSearchParams,
+    OfferSort,
+    commune_for_search,
+)
+from tremplin.territories.models import Departement, Region
+from tremplin.territories.selectors import INSEE_QUERY, commune_search
+
+ZONAGE_CHOICES = [
+    ("", _("Tous")),
+    ("ZIP", _("Zone d’intervention prioritaire (ZIP)")),
+    ("ZAC", _("Zone d’action complémentaire (ZAC)")),
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _departement_choices() -> list[tuple[str, str]]:
+    return [("", _("Tous")), *((code, f"{name} ({code})") for code, name in
+            Departement.objects.order_by("code").values_list("code", "name"))]  # fmt: skip
+
+
+def _region_choices() -> list[tuple[str, str]]:
+    return [("", _("Toutes")), *Region.objects.order_by("name").values_list("code", "name")]
+
+
+class OfferSearchForm(BaseForm):
+    """Every field optional; names are those of the URL (shareable, read back by the API)."""
+
+    q = forms.CharField(
+        label=_("Mots-clés"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("ex. remplacement MSP, kinésithérapeute")}
+        ),
+    )
+    profession = forms.ChoiceField(label=_("Profession"), required=False)
+    type = forms.ChoiceField(
+        label=_("Type d’annonce"),
+        required=False,
+        choices=[("", _("Tous")), *OfferKind.choices],
+    )
+    du = forms.DateField(
+        label=_("Disponible à partir du"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Les annonces « dès que possible » ou sans dates sont toujours montrées."),
+    )
+    au = forms.DateField(label=_("Jusqu’au"), required=False, widget=DateInput())
+    commune = forms.CharField(
+        label=_("Autour de la commune"),
+        required=False,
+        max_length=100,
+        help_text=_("Nom ou code INSEE, par exemple « Guéret » ou « 23096 »."),
+    )
+    rayon = forms.IntegerField(
+        label=_("Rayon (km)"),
+        required=False,
+        min_value=1,
+        max_value=MAX_RADIUS_KM,
+        widget=forms.NumberInput(attrs={"placeholder": "30", "step": 1}),
+    )
+    departement = forms.ChoiceField(label=_("Département"), required=False)
+    region = forms.ChoiceField(label=_("Région"), required=False)
+    logement = forms.BooleanField(label=_("Logement proposé"), required=False)
+    zonage = forms.ChoiceField(label=_("Zonage ARS"), required=False, choices=ZONAGE_CHOICES)
+    cadre = forms.ChoiceField(
+        label=_("Cadre d’exercice"),
+        required=False,
+        choices=[("", _("Tous")), *PracticeSetting.choices],
+    )
+    tri = forms.ChoiceField(
+        label=_("Trier par"), required=False, choices=[("", _("Par défaut")), *OfferSort.choices]
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["profession"].choices = [("", _("Toutes")), *profession_grouped_choices()]
+        self.fields["departement"].choices = _departement_choices()
+        self.fields["region"].choices = _region_choices()
+        self.commune = None
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"id_{name}-desc-error"}
+                )
+
+    def clean_commune(self) -> str:
+        value = self.cleaned_data["commune"].strip()
+        if not value:
+            return ""
+        if INSEE_QUERY.match(value):
+            self.commune = commune_for_search(value)
+        else:
+            found = commune_search(value, limit=1)
+            if not found:
+                raise ValidationError(
+                    _("Aucune commune ne correspond à « %(query)s ».") % {"query": value}
+                )
+            self.commune = commune_for_search(found[0].insee)
+        return self.commune.insee
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("du"), cleaned.get("au")
+        if start and end and end < start:
+            self.add_error("au", _("La fin de la période doit suivre son début."))
+        return cleaned
+
+    def params(self, *, page: object = 1) -> OfferSearchParams:
+        """The search stated by a valid form, at `page` (anything not a positive number: 1)."""
+        data = self.cleaned_data
+        return OfferSearchParams(
+            text=data["q"].strip(),
+            profession=data["profession"],
+            kind=data["type"],
+            period_start=data["du"],
+            period_end=data["au"],
+            departement=data["departement"],
+            region=data["region"],
+            commune=self.commune,
+            radius_km=data["rayon"] if self.commune else None,
+            housing=data["logement"],
+            zonage=data["zonage"],
+            setting=data["cadre"],
+            sort=data["tri"],
+            page=_page_number(page),
+        )
+
+
+def _page_number(value: object) -> int:
+    try:
+        number = int(str(value))
+    except ValueError:
+        return 1
+    return number if number >= 1 else 1

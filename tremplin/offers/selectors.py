@@ -1,0 +1,337 @@
+"""Reads on offers for the public: the search behind /annonces/, its map and the API."""
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F, Q, QuerySet, TextChoices
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tremplin.offers.models import Offer
+from tremplin.offers.search import query_words, text_filter
+from tremplin.territories import maps
+from tremplin.territories.models import Commune
+
+PER_PAGE = 20
+MAP_LIMIT = 500
+DEFAULT_RADIUS_KM = 30
+MAX_RADIUS_KM = 500
+# What a result list reads: the card's fields, never the description nor the search document.
+CARD_FIELDS = (
+    "id", "title", "kind", "profession", "start_date", "end_date", "asap", "retrocession_rate",
+    "salary_min", "salary_max", "setting", "housing_offered", "is_demo", "published_at",
+    "zonage", "departement_code", "latitude", "longitude",
+    "commune__insee", "commune__name", "commune__departement__code", "commune__departement__name",
+    "organisation__id", "organisation__name",
+)  # fmt: skip
+
+
+class OfferSort(TextChoices):
+    RELEVANCE = "pertinence", gettext_lazy("Pertinence")
+    NEWEST = "recent", gettext_lazy("Les plus récentes")
+    START = "debut", gettext_lazy("Date de début")
+    DISTANCE = "distance", gettext_lazy("Distance")
+
+
+@dataclass(frozen=True)
+class OfferSearchParams:
+    """A search as the page, its links and the API state it; empty values filter nothing."""
+
+    text: str = ""
+    profession: str = ""
+    kind: str = ""
+    period_start: date | None = None
+    period_end: date | None = None
+    departement: str = ""
+    region: str = ""
+    commune: Commune | None = None
+    radius_km: int | None = None
+    housing: bool = False
+    zonage: str = ""
+    setting: str = ""
+    sort: str = ""
+    page: int = 1
+
+    @property
+    def radius(self) -> int:
+        return self.radius_km or DEFAULT_RADIUS_KM
+
+    @property
+    def has_period(self) -> bool:
+        return bool(self.period_start or self.period_end)
+
+    def query(self) -> dict[str, str]:
+        """The URL query parameters stating this search (the names OfferSearchForm reads)."""
+        pairs = {
+            "q": self.text,
+            "profession": self.profession,
+            "type": self.kind,
+            "du": self.period_start.isoformat() if self.period_start else "",
+            "au": self.period_end.isoformat() if self.period_end else "",
+            "departement": self.departement,
+            "region": self.region,
+            "commune": self.commune.insee if self.commune else "",
+            "rayon": str(self.radius) if self.commune else "",
+            "logement": "1" if self.housing else "",
+            "zonage": self.zonage,
+            "cadre": self.setting,
+            "tri": self.sort,
+            "page": str(self.page) if self.page > 1 else "",
+        }
+        return {key: value for key, value in pairs.items() if value}
+
+    def query_string(self, **overrides: str) -> str:
+        pairs = {**self.query(), **overrides}
+        return urlencode({key: value for key, value in pairs.items() if value})
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A wider search to propose when nothing matched."""
+
+    label: str
+    params: OfferSearchParams
+    count: int
+
+    @property
+    def url(self) -> str:
+        return f"{reverse('offers:search')}?{self.params.query_string()}"
+
+
+@dataclass
+class OfferSearchResult:
+    params: OfferSearchParams
+    sort: str
+    count: int
+    offers: list[Offer] = field(default_factory=list)
+    page: int = 1
+    pages: int = 1
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+    @property
+    def with_distance(self) -> bool:
+        return self.params.commune is not None
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def previous_query(self) -> str:
+        return self.page_query(self.page - 1)
+
+    @property
+    def next_query(self) -> str:
+        return self.page_query(self.page + 1)
+
+    def page_query(self, page: int) -> str:
+        return self.params.query_string(page=str(page) if page > 1 else "")
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    pk: int
+    title: str
+    place: str
+    x: float
+    y: float
+
+    @property
+    def url(self) -> str:
+        return reverse("offers:detail", args=[self.pk])
+
+
+@dataclass
+class OfferMapResult:
+    params: OfferSearchParams
+    sort: str
+    count: int
+    france: dict
+    points: list[MapPoint] = field(default_factory=list)
+    # Results whose place lies outside the metropolitan drawing (overseas), listed as links.
+    elsewhere: list[MapPoint] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+    @property
+    def capped(self) -> bool:
+        return self.count > MAP_LIMIT
+
+
+def commune_for_search(code: str) -> Commune:
+    """The commune a radius search is centred on, by INSEE code; a French error otherwise."""
+    commune = (
+        Commune.objects.select_related("departement")
+        .only("insee", "name", "latitude", "longitude", "departement__code", "departement__name")
+        .filter(insee=code.strip().upper())
+        .first()
+    )
+    if commune is None:
+        raise ValidationError(
+            _("Aucune commune n’a le code INSEE « %(code)s ».") % {"code": code},
+            code="unknown_commune",
+        )
+    if commune.latitude is None or commune.longitude is None:
+        raise ValidationError(
+            _("La position de %(name)s est inconnue : choisissez une commune voisine.")
+            % {"name": commune.name},
+            code="no_position",
+        )
+    return commune
+
+
+def effective_sort(params: OfferSearchParams) -> str:
+    """The order asked for when it applies, else relevance for a text search, else newest."""
+    has_text = bool(query_words(params.text))
+    if params.sort == OfferSort.DISTANCE and params.commune is not None:
+        return OfferSort.DISTANCE
+    if params.sort == OfferSort.RELEVANCE and has_text:
+        return OfferSort.RELEVANCE
+    if params.sort in {OfferSort.NEWEST, OfferSort.START}:
+        return params.sort
+    return OfferSort.RELEVANCE if has_text else OfferSort.NEWEST
+
+
+def _filtered(params: OfferSearchParams) -> QuerySet[Offer]:
+    offers = Offer.objects.published()
+    if params.commune is not None:
+        offers = offers.within_km(
+            latitude=params.commune.latitude,
+            longitude=params.commune.longitude,
+            km=params.radius,
+        )
+    if query_words(params.text):
+        offers = text_filter(offers, params.text)
+    exact = {
+        "profession": params.profession,
+        "kind": params.kind,
+        "departement_code": params.departement,
+        "region_code": params.region,
+        "zonage": params.zonage,
+        "setting": params.setting,
+    }
+    offers = offers.filter(**{name: value for name, value in exact.items() if value})
+    if params.housing:
+        offers = offers.filter(housing_offered=True)
+    if params.has_period:
+        # [start, end] overlaps the period; no start or no end is open on that side, and an
+        # offer "dès que possible" or without dates suits any period.
+        overlaps = Q()
+        if params.period_end:
+            overlaps &= Q(start_date__isnull=True) | Q(start_date__lte=params.period_end)
+        if params.period_start:
+            overlaps &= Q(end_date__isnull=True) | Q(end_date__gte=params.period_start)
+        offers = offers.filter(Q(asap=True) | overlaps)
+    return offers
+
+
+def _ordered(offers: QuerySet[Offer], sort: str) -> QuerySet[Offer]:
+    # Plain DESC (nulls first on PostgreSQL) so that the (status, -published_at) index serves it;
+    # a published offer always has its publication date.
+    newest = (F("published_at").desc(), F("id").desc())
+    if sort == OfferSort.RELEVANCE:
+        return offers.order_by(F("relevance").desc(), *newest)
+    if sort == OfferSort.DISTANCE:
+        return offers.order_by(F("distance_km").asc(), *newest)
+    if sort == OfferSort.START:
+        return offers.order_by(F("asap").desc(), F("start_date").asc(nulls_last=True), *newest)
+    return offers.order_by(*newest)
+
+
+def offers_matching(*, params: OfferSearchParams) -> QuerySet[Offer]:
+    """Published offers matching `params`, in the order of the search (no page, no joins)."""
+    return _ordered(_filtered(params), effective_sort(params))
+
+
+def offer_search(*, params: OfferSearchParams) -> OfferSearchResult:
+    """One page of published offers matching `params`, the total, and wider searches to try
+    when nothing matched. Two queries for a page (count, rows) whatever its size."""
+    sort = effective_sort(params)
+    offers = offers_matching(params=params).select_related("commune__departement", "organisation")
+    page = Paginator(offers.only(*CARD_FIELDS), PER_PAGE).get_page(params.page)
+    count = page.paginator.count
+    return OfferSearchResult(
+        params=params,
+        sort=sort,
+        count=count,
+        offers=list(page.object_list),
+        page=page.number,
+        pages=page.paginator.num_pages,
+        suggestions=offer_search_suggestions(params=params) if count == 0 else [],
+    )
+
+
+def offer_map(*, params: OfferSearchParams) -> OfferMapResult:
+    """Up to MAP_LIMIT results placed on the France map of the territories pages."""
+    sort = effective_sort(params)
+    offers = offers_matching(params=params)
+    count = offers.count()
+    france = maps.france_map("apl_mg")
+    result = OfferMapResult(params=params, sort=sort, count=count, france=france)
+    if count == 0:
+        result.suggestions = offer_search_suggestions(params=params)
+        return result
+    rows = offers.exclude(latitude=None).values_list(
+        "id", "title", "commune__name", "latitude", "longitude"
+    )[:MAP_LIMIT]
+    for pk, title, place, latitude, longitude in rows:
+        x = (longitude - maps.WEST) / maps.CELL_LON * maps.CELL_PX
+        y = (maps.NORTH - latitude) / maps.CELL_LAT * maps.CELL_PX
+        point = MapPoint(pk=pk, title=title, place=place or "", x=round(x, 1), y=round(y, 1))
+        inside = 0 <= x <= france["width"] and 0 <= y <= france["height"]
+        (result.points if inside else result.elsewhere).append(point)
+    return result
+
+
+def offer_search_suggestions(*, params: OfferSearchParams) -> list[Suggestion]:
+    """Wider versions of a search that found nothing, with their counts: a doubled radius,
+    no dates, no text, and all of these together; only those that find something."""
+    reset = {"page": 1, "sort": ""}
+    widenings: list[tuple[str, dict]] = []
+    if params.commune is not None and params.radius < MAX_RADIUS_KM:
+        radius = min(params.radius * 2, MAX_RADIUS_KM)
+        widenings.append(
+            (
+                _("Élargir le rayon à %(radius)s km autour de %(commune)s")
+                % {"radius": radius, "commune": params.commune.name},
+                {"radius_km": radius},
+            )
+        )
+    if params.has_period:
+        widenings.append((_("Sans les dates"), {"period_start": None, "period_end": None}))
+    if params.text.strip():
+        widenings.append(
+            (_("Sans les mots-clés « %(text)s »") % {"text": params.text.strip()}, {"text": ""})
+        )
+    if len(widenings) > 1:
+        combined: dict = {}
+        for _label, change in widenings:
+            combined.update(change)
+        widenings.append((_("En élargissant tous ces critères"), combined))
+    suggestions: list[Suggestion] = []
+    for index, (label, change) in enumerate(widenings):
+        wider = replace(params, **change, **reset)
+        count = _filtered(wider).count()
+        combined = index == len(widenings) - 1 and len(widenings) > 2
+        if combined and count <= max((s.count for s in suggestions), default=0):
+            continue  # widening everything finds nothing more than one widening does
+        if count:
+            suggestions.append(Suggestion(label=label, params=wider, count=count))
+    return suggestions
+
+
+def published_offer(pk: int) -> Offer | None:
+    """A published offer with what its public description needs, or None."""
+    return (
+        Offer.objects.published()
+        .select_related("commune__departement", "commune__region", "organisation")
+        .filter(pk=pk)
+        .first()
+    )
