@@ -225,3 +225,27 @@ def test_a_start_in_the_past_blocks_submission(client, member, felletin):
     assert "La date de début est passée" in response.text
     offer.refresh_from_db()
     assert offer.status == OfferStatus.DRAFT
+
+
+def test_an_offer_can_name_several_communes(client, member, felletin):
+    CommuneFactory(insee="23096", name="Guéret")
+    offer = OfferFactory(organisation=member.memberships.get().organisation, commune=None)
+    client.force_login(member)
+
+    refused = post_step(
+        client, offer, "lieu", {"commune_code": "23079", "other_codes": "23096 99999", "asap": "on"}
+    )
+    post_step(
+        client,
+        offer,
+        "lieu",
+        {"commune_code": "23079", "other_codes": "23096, 23079", "asap": "on"},
+    )
+
+    assert "Code(s) INSEE inconnu(s) : 99999" in refused.text
+    assert list(offer.other_communes.values_list("insee", flat=True)) == ["23096"]
+    offer.refresh_from_db()
+    offer.status = "published"
+    offer.save()
+    page = client.get(reverse("offers:detail", args=[offer.pk])).text
+    assert "Guéret" in page and "Felletin" in page

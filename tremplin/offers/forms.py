@@ -45,6 +45,13 @@ class PlaceStepForm(BaseModelForm):
         help_text=_("Nom, code postal ou code INSEE, par exemple « Felletin » ou « 23079 »."),
     )
 
+    other_codes = forms.CharField(
+        label=_("Autres communes d’exercice"),
+        max_length=300,
+        required=False,
+        help_text=_("Codes INSEE séparés par des espaces, par exemple « 23096 23008 »."),
+    )
+
     class Meta:
         model = Offer
         fields = ["start_date", "end_date", "asap"]
@@ -53,8 +60,25 @@ class PlaceStepForm(BaseModelForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.candidates: list[Commune] = []
+        self.order_fields(["commune_code", "other_codes", "start_date", "end_date", "asap"])
         if self.instance.commune_id and not self.is_bound:
             self.initial["commune_code"] = self.instance.commune_id
+        if self.instance.pk and not self.is_bound:
+            self.initial["other_codes"] = " ".join(
+                self.instance.other_communes.values_list("insee", flat=True)
+            )
+
+    def clean_other_codes(self) -> list[Commune]:
+        codes = [c.upper() for c in self.cleaned_data["other_codes"].replace(",", " ").split()]
+        if len(codes) > 20:
+            raise ValidationError(_("20 communes au plus."))
+        found = {c.insee: c for c in Commune.objects.filter(insee__in=codes)}
+        unknown = [code for code in codes if code not in found]
+        if unknown:
+            raise ValidationError(
+                _("Code(s) INSEE inconnu(s) : %(codes)s.") % {"codes": ", ".join(unknown)}
+            )
+        return [found[code] for code in dict.fromkeys(codes)]
         self.fields["commune_code"].widget.attrs.update({"autocomplete": "off"})
 
     def clean_commune_code(self) -> Commune:
@@ -93,6 +117,10 @@ class PlaceStepForm(BaseModelForm):
     def save(self, commit: bool = True) -> Offer:
         self.instance.commune = self.cleaned_data["commune_code"]
         return super().save(commit=commit)
+
+    def save_related(self, offer: Offer) -> None:
+        others = [c for c in self.cleaned_data.get("other_codes", []) if c != offer.commune]
+        offer.other_communes.set(others)
 
 
 class ConditionsStepForm(BaseModelForm):

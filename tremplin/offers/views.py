@@ -138,6 +138,8 @@ def edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                 except ValidationError as error:
                     form.add_error(None, error)
                 else:
+                    if hasattr(form, "save_related"):
+                        form.save_related(offer)
                     if request.htmx:
                         return _score(request, offer, saved=True)
                     if "next" in request.POST:
