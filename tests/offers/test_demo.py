@@ -10,8 +10,10 @@ from django.utils import timezone
 from tests.organisations.factories import OrganisationFactory
 from tests.territories.factories import CommuneFactory
 from tremplin.core.professions import Profession
+from tremplin.offers import demo
 from tremplin.offers.demo import offers_generate
 from tremplin.offers.models import Offer, OfferKind, OfferStatus
+from tremplin.offers.services import offer_denormalise
 from tremplin.organisations.models import Organisation, OrganisationStatus
 from tremplin.territories.models import DataSource, IndicatorValue
 
@@ -71,6 +73,30 @@ def test_it_fills_the_columns_search_reads(communes):
         assert offer.departement_code == "23"
         assert offer.region_code == "75"
         assert offer.commune.name.lower() in offer.search_document
+
+
+def test_large_runs_fill_the_columns_exactly_as_offer_denormalise_does(communes, monkeypatch):
+    source = DataSource.objects.create(
+        key="zonage_mg", title="Zonage", publisher="ARS", year=2025, imported_at=timezone.now()
+    )
+    for commune in communes[:10]:
+        IndicatorValue.objects.create(commune=commune, key="zonage_mg", year=2024,
+                                      category="HZ", source=source)  # fmt: skip
+        IndicatorValue.objects.create(commune=commune, key="zonage_mg", year=2025,
+                                      category="ZIP", source=source)  # fmt: skip
+    monkeypatch.setattr(demo, "BULK_FROM", 1)
+
+    generate(80)
+
+    columns = ["latitude", "longitude", "departement_code", "region_code", "zonage",
+               "search_document"]  # fmt: skip
+    zonages = set()
+    for offer in Offer.objects.select_related("commune__departement"):
+        saved = [getattr(offer, column) for column in columns]
+        offer_denormalise(offer)
+        assert saved == [getattr(offer, column) for column in columns]
+        zonages.add(offer.zonage)
+    assert zonages == {"ZIP", ""}
 
 
 def test_replacements_carry_a_retrocession_and_salaried_posts_a_salary(communes):

@@ -241,6 +241,23 @@ def test_it_paginates_twenty_by_twenty_keeping_the_filters(client, places):
     assert titles(search(client, profession="medecin_generaliste", page="x")) == titles(first)
 
 
+@pytest.mark.parametrize("order", [{"tri": "distance"}, {"tri": "debut"}, {"q": "medecin"}])
+def test_sorts_that_read_every_match_page_and_count_alike(client, places, order):
+    for number in range(25):
+        published(title=f"Médecin {number:02d}", commune=places["gueret"],
+                  start_date=timezone.localdate() + timedelta(days=number + 1))  # fmt: skip
+
+    first = search(client, commune="23096", **order)
+    second = search(client, commune="23096", page=2, **order)
+    beyond = search(client, commune="23096", page=7, **order)
+
+    assert "25 annonces" in first.text and "25 annonces" in beyond.text
+    assert len(titles(first)) == 20
+    assert len(titles(second)) == 5
+    assert set(titles(first)) | set(titles(second)) == {f"Médecin {n:02d}" for n in range(25)}
+    assert titles(beyond) == titles(second)
+
+
 def test_it_suggests_wider_searches_when_nothing_matches(client, places):
     year = timezone.localdate().year + 1
     july = {"start_date": date(year, 7, 1), "end_date": date(year, 7, 31)}
@@ -303,11 +320,15 @@ def test_it_shows_badges_and_practical_details_on_cards(client, places):
 
 
 def test_the_form_keeps_the_criteria_in_the_url(client, places):
-    page = search(client, q="kiné", commune="23096", rayon="30", logement="on").text
+    page = search(client, q="kiné", commune="23096", rayon="30", logement="on", type="stage",
+                  profession="infirmier").text  # fmt: skip
 
     assert 'value="kiné"' in page
     assert 'name="commune" value="23096"' in page
     assert re.search(r'name="logement"[^>]*checked', page)
+    assert '<option value="stage" selected>Stage</option>' in page
+    assert '<optgroup label="Autres professions de santé">' in page
+    assert '<option value="infirmier" selected>Infirmier</option>' in page
     assert 'method="get"' in page
     assert 'hx-push-url="true"' in page
 

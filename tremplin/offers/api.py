@@ -101,9 +101,11 @@ def _offer(offer: Offer) -> dict:
         "url": offer.get_absolute_url(),
         "title": offer.title,
         "kind": offer.kind,
-        "kind_label": offer.get_kind_display(),
+        "kind_label": str(selectors.KIND_LABELS.get(offer.kind, offer.kind)),
         "profession": offer.profession,
-        "profession_label": offer.get_profession_display(),
+        "profession_label": str(
+            selectors.PROFESSION_LABELS.get(offer.profession, offer.profession)
+        ),
         "commune": {
             "insee": commune.insee,
             "name": commune.name,

@@ -3,11 +3,13 @@
 carry `is_demo` and a « Démonstration » badge."""
 
 import bisect
+import functools
 import itertools
 import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -24,8 +26,12 @@ from tremplin.offers.models import (
 from tremplin.offers.services import offer_denormalise
 from tremplin.organisations.models import Organisation
 from tremplin.territories.models import Commune, IndicatorValue
+from tremplin.territories.text import normalise_name
 
 BATCH_SIZE = 1000
+BULK_FROM = 1000
+KIND_LABELS = dict(OfferKind.choices)
+PROFESSION_LABELS = dict(Profession.choices)
 # What offer_denormalise and the titles read of a commune.
 POOL_FIELDS = ("insee", "name", "latitude", "longitude", "population", "region_id",
                "departement__code", "departement__name")  # fmt: skip
@@ -106,6 +112,7 @@ ON_CALL = [
 ]
 
 
+@transaction.atomic
 def offers_generate(
     *,
     count: int,
@@ -129,6 +136,9 @@ def offers_generate(
     settings_, setting_weights = _cumulative(SETTING_WEIGHTS)
     now = timezone.now()
     today = timezone.localdate()
+    # offer_denormalise costs a query and two label lookups per offer: past BULK_FROM offers,
+    # the same columns are filled from one read of the zonage (test_demo checks they agree).
+    zonages = _latest_zonages() if count >= BULK_FROM else None
     created: list[Offer] = []
     batch: list[Offer] = []
     for _ in range(count):
@@ -149,7 +159,10 @@ def offers_generate(
             now=now,
         )
         offer.is_demo = is_demo
-        offer_denormalise(offer)
+        if zonages is None:
+            offer_denormalise(offer)
+        else:
+            _denormalise_in_bulk(offer, zonages=zonages)
         batch.append(offer)
         if len(batch) >= BATCH_SIZE:
             created += Offer.objects.bulk_create(batch)
@@ -157,6 +170,41 @@ def offers_generate(
     if batch:
         created += Offer.objects.bulk_create(batch)
     return created
+
+
+def _latest_zonages() -> dict[str, str]:
+    """Each commune's zonage of médecins, latest year: what offer_denormalise reads."""
+    rows = (
+        IndicatorValue.objects.filter(key="zonage_mg")
+        .order_by("commune_id", "year")
+        .values_list("commune_id", "category")
+    )
+    return {commune: category or "" for commune, category in rows}
+
+
+def _denormalise_in_bulk(offer: Offer, *, zonages: dict[str, str]) -> None:
+    """offer_denormalise for a generated offer, without its query and label lookups."""
+    commune = offer.commune
+    offer.latitude, offer.longitude = commune.latitude, commune.longitude
+    offer.departement_code, offer.region_code = commune.departement_id, commune.region_id
+    offer.zonage = zonages.get(commune.insee, "")
+    # Normalising the parts one by one gives the same text as normalising them joined; the
+    # paragraphs and names repeat, so each is normalised once (a third of the run otherwise).
+    parts = [
+        offer.title,
+        str(PROFESSION_LABELS[offer.profession]),
+        str(KIND_LABELS[offer.kind]),
+        *offer.description.split("\n\n"),
+        commune.name,
+        commune.departement.name,
+    ]
+    words = [offer.title and normalise_name(offer.title), *map(_normalised, parts[1:])]
+    offer.search_document = " ".join(word for word in words if word)
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalised(text: str) -> str:
+    return normalise_name(text)
 
 
 def _cumulative(weights: dict) -> tuple[list, list[float]]:

@@ -2,6 +2,9 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.core.forms import BaseForm
@@ -21,6 +24,34 @@ ZONAGE_CHOICES = [
     ("ZIP", _("Zone d’intervention prioritaire (ZIP)")),
     ("ZAC", _("Zone d’action complémentaire (ZAC)")),
 ]
+
+
+class QuickSelect(forms.Select):
+    """A <select> written in Python: through Django's one-template-per-option rendering, the
+    form's 250 options cost more than the search itself."""
+
+    def render(
+        self, name: str, value: object, attrs: dict | None = None, renderer: object = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
+        for group, options, _index in widget["optgroups"]:
+            if group:
+                parts.append(format_html('<optgroup label="{}">', group))
+            parts += [
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    option["value"],
+                    flatatt(option["attrs"]),
+                    option["label"],
+                )
+                for option in options
+            ]
+            if group:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        # Every part went through format_html.
+        return mark_safe("".join(parts))
 
 
 class DateInput(forms.DateInput):
@@ -50,11 +81,12 @@ class OfferSearchForm(BaseForm):
             attrs={"type": "search", "placeholder": _("ex. remplacement MSP, kinésithérapeute")}
         ),
     )
-    profession = forms.ChoiceField(label=_("Profession"), required=False)
+    profession = forms.ChoiceField(label=_("Profession"), required=False, widget=QuickSelect)
     type = forms.ChoiceField(
         label=_("Type d’annonce"),
         required=False,
         choices=[("", _("Tous")), *OfferKind.choices],
+        widget=QuickSelect,
     )
     du = forms.DateField(
         label=_("Disponible à partir du"),
@@ -76,17 +108,23 @@ class OfferSearchForm(BaseForm):
         max_value=MAX_RADIUS_KM,
         widget=forms.NumberInput(attrs={"placeholder": "30", "step": 1}),
     )
-    departement = forms.ChoiceField(label=_("Département"), required=False)
-    region = forms.ChoiceField(label=_("Région"), required=False)
+    departement = forms.ChoiceField(label=_("Département"), required=False, widget=QuickSelect)
+    region = forms.ChoiceField(label=_("Région"), required=False, widget=QuickSelect)
     logement = forms.BooleanField(label=_("Logement proposé"), required=False)
-    zonage = forms.ChoiceField(label=_("Zonage ARS"), required=False, choices=ZONAGE_CHOICES)
+    zonage = forms.ChoiceField(
+        label=_("Zonage ARS"), required=False, choices=ZONAGE_CHOICES, widget=QuickSelect
+    )
     cadre = forms.ChoiceField(
         label=_("Cadre d’exercice"),
         required=False,
         choices=[("", _("Tous")), *PracticeSetting.choices],
+        widget=QuickSelect,
     )
     tri = forms.ChoiceField(
-        label=_("Trier par"), required=False, choices=[("", _("Par défaut")), *OfferSort.choices]
+        label=_("Trier par"),
+        required=False,
+        choices=[("", _("Par défaut")), *OfferSort.choices],
+        widget=QuickSelect,
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
