@@ -5,20 +5,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import OPEN_DATA_DIR
+from tests.territories.conftest import real_file
 from tests.territories.factories import CommuneAliasFactory, CommuneFactory
-from tremplin.territories.importers import communes, employment_zones, unemployment
+from tremplin.territories.importers import employment_zones, unemployment
 from tremplin.territories.importers.base import ImportRefused
 from tremplin.territories.models import (
-    Commune,
-    CommuneAlias,
     DataSource,
-    Departement,
-    Epci,
     IndicatorValue,
-    Place,
-    PostalCode,
-    Region,
 )
 
 ZONES_FILE = "insee_ZE2020_communes_au_01-01-2023.xlsx"
@@ -268,30 +261,7 @@ def test_unemployment_notes_under_the_table_are_ignored(base, tmp_path):
 
 
 # --- Real files -------------------------------------------------------------------------------
-
-
-def real_file(name: str) -> Path:
-    path = OPEN_DATA_DIR / name
-    if not path.is_file():
-        pytest.skip(f"{path} absent")
-    return path
-
-
-@pytest.fixture(scope="class")
-def commune_base(django_db_setup, django_db_blocker):
-    """The whole commune base (about 15 s), loaded once for the real-file tests of a class and
-    removed afterwards so that other tests start from an empty database."""
-    wheel = communes.wheel_locate(download=False)
-    if not wheel.is_file():
-        pytest.skip(f"{wheel} absent (run `manage.py import_communes` once)")
-    with django_db_blocker.unblock():
-        communes.run(wheel, progress=False)
-    yield
-    with django_db_blocker.unblock():
-        for model in (Place, IndicatorValue, DataSource, PostalCode, CommuneAlias, Commune):
-            model.objects.all().delete()
-        for model in (Epci, Departement, Region):
-            model.objects.all().delete()
+# real_file and commune_base come from tests/territories/conftest.py.
 
 
 @pytest.mark.usefixtures("commune_base")

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tests.conftest import OPEN_DATA_DIR
+from tests.territories.conftest import real_file
 from tests.territories.factories import (
     CommuneAliasFactory,
     CommuneFactory,
@@ -18,19 +18,14 @@ from tests.territories.factories import (
     RegionFactory,
 )
 from tremplin.territories.geo import haversine_km
-from tremplin.territories.importers import cinemas, communes, hospitals, stations
+from tremplin.territories.importers import cinemas, hospitals, stations
 from tremplin.territories.importers.base import ImportRefused
 from tremplin.territories.importers.places import NearestCommune
 from tremplin.territories.models import (
     Commune,
-    CommuneAlias,
     DataSource,
-    Departement,
-    Epci,
     IndicatorValue,
     Place,
-    PostalCode,
-    Region,
 )
 
 STATIONS_FILE = "sncf_referentiel_gares_voyageurs_2017_with_insee.csv"
@@ -621,30 +616,7 @@ def test_nearest_commune_grid_agrees_with_brute_force(db):
 
 
 # --- Real files -------------------------------------------------------------------------------
-
-
-def real_file(name: str) -> Path:
-    path = OPEN_DATA_DIR / name
-    if not path.is_file():
-        pytest.skip(f"{path} absent")
-    return path
-
-
-@pytest.fixture(scope="class")
-def commune_base(django_db_setup, django_db_blocker):
-    """The whole commune base (about 15 s), loaded once for the real-file tests of a class and
-    removed afterwards so that other tests start from an empty database."""
-    wheel = communes.wheel_locate(download=False)
-    if not wheel.is_file():
-        pytest.skip(f"{wheel} absent (run `manage.py import_communes` once)")
-    with django_db_blocker.unblock():
-        communes.run(wheel, progress=False)
-    yield
-    with django_db_blocker.unblock():
-        for model in (Place, IndicatorValue, DataSource, PostalCode, CommuneAlias, Commune):
-            model.objects.all().delete()
-        for model in (Epci, Departement, Region):
-            model.objects.all().delete()
+# real_file and commune_base come from tests/territories/conftest.py.
 
 
 @pytest.mark.usefixtures("commune_base")

@@ -14,11 +14,11 @@ from tremplin.territories.importers.base import (
     Progress,
     SourceInfo,
     Values,
-    already_imported,
     check_insee,
     indicator_values_save,
     parse_number,
     sha256_of,
+    unchanged_since_last_import,
 )
 from tremplin.territories.importers.xlsx import header_index, sheet_rows, workbook_open
 
@@ -138,9 +138,7 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
         year=max(year for year, _ in sheets),
     )
     result = ImportResult(source=key, skipped=skipped)
-    if not force and already_imported(key, sha256):
-        result.unchanged = len(values)
-        result.notes.append("same file as last import, nothing to do")
+    if unchanged_since_last_import(result, key=key, sha256=sha256, force=force, rows=len(values)):
         return result
     return indicator_values_save(
         info=info, path=path, sha256=sha256, values=values, scope=scope, result=result

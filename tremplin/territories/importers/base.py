@@ -117,6 +117,18 @@ def already_imported(key: str, sha256: str) -> bool:
     return DataSource.objects.filter(key=key, file_sha256=sha256).exists()
 
 
+def unchanged_since_last_import(
+    result: ImportResult, *, key: str, sha256: str, force: bool, rows: int
+) -> bool:
+    """True (and `result` says so) when this exact file was the last one imported for `key`:
+    the import then writes nothing."""
+    if force or not already_imported(key, sha256):
+        return False
+    result.unchanged = rows
+    result.notes.append("same file as last import, nothing to do")
+    return True
+
+
 def source_record(info: SourceInfo, *, path: Path | None, sha256: str, rows: int) -> DataSource:
     source, _ = DataSource.objects.update_or_create(
         key=info.key,

@@ -24,12 +24,12 @@ from tremplin.territories.importers.base import (
     Progress,
     SourceInfo,
     Values,
-    already_imported,
     check_insee,
     indicator_values_save,
     parse_number,
     read_text,
     sha256_of,
+    unchanged_since_last_import,
 )
 
 YEAR_IN_NAME = re.compile(r"(\d{4})\.csv$")
@@ -177,9 +177,9 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
         key=kind.key, title=TITLE.format(kind.title), publisher="INSEE", url=URL, year=year
     )
     result = ImportResult(source=kind.key, skipped=skipped)
-    if not force and already_imported(kind.key, sha256):
-        result.unchanged = len(values)
-        result.notes.append("same file as last import, nothing to do")
+    if unchanged_since_last_import(
+        result, key=kind.key, sha256=sha256, force=force, rows=len(values)
+    ):
         return result
     scope = {(indicator, year) for indicator in kind.indicators}
     return indicator_values_save(

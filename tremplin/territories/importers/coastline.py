@@ -20,11 +20,11 @@ from tremplin.territories.importers.base import (
     Progress,
     SourceInfo,
     Values,
-    already_imported,
     check_insee,
     indicator_values_save,
     read_text,
     sha256_of,
+    unchanged_since_last_import,
 )
 
 KEY = "coastline"
@@ -107,9 +107,7 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
         values[(insee, KEY, YEAR)] = (1.0, classement)
     result = ImportResult(source=KEY, skipped=skipped)
     result.notes.append(f"{len(listed)} coastal communes")
-    if not force and already_imported(KEY, sha256):
-        result.unchanged = len(values)
-        result.notes.append("same file as last import, nothing to do")
+    if unchanged_since_last_import(result, key=KEY, sha256=sha256, force=force, rows=len(values)):
         return result
     return indicator_values_save(
         info=INFO, path=path, sha256=sha256, values=values, scope={(KEY, YEAR)}, result=result

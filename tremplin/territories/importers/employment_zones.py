@@ -15,11 +15,11 @@ from tremplin.territories.importers.base import (
     Progress,
     SourceInfo,
     Values,
-    already_imported,
     check_insee,
     indicator_values_save,
     normalise_code,
     sha256_of,
+    unchanged_since_last_import,
 )
 from tremplin.territories.importers.xlsx import sheet_rows, workbook_open
 from tremplin.territories.models import IndicatorValue
@@ -143,9 +143,9 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
     )
     result = ImportResult(source=SOURCE_KEY, skipped=zones.skipped)
     result.notes.append(f"{len(set(zones.zones.values()))} employment zones")
-    if not force and already_imported(SOURCE_KEY, sha256):
-        result.unchanged = len(values)
-        result.notes.append("same file as last import, nothing to do")
+    if unchanged_since_last_import(
+        result, key=SOURCE_KEY, sha256=sha256, force=force, rows=len(values)
+    ):
         return result
     return indicator_values_save(
         info=info, path=path, sha256=sha256, values=values, scope={(KEY, year)}, result=result

@@ -13,9 +13,9 @@ from tremplin.territories.importers.base import (
     ImportResult,
     Progress,
     SourceInfo,
-    already_imported,
     normalise_code,
     sha256_of,
+    unchanged_since_last_import,
 )
 from tremplin.territories.importers.places import (
     CsvFile,
@@ -143,9 +143,9 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
     bar.close()
     result = ImportResult(source=KEY, skipped=places.no_point)
     result.notes.extend(places.notes())
-    if not force and already_imported(KEY, sha256):
-        result.unchanged = len(places.rows)
-        result.notes.append("same file as last import, nothing to do")
+    if unchanged_since_last_import(
+        result, key=KEY, sha256=sha256, force=force, rows=len(places.rows)
+    ):
         return result
     return places_save(
         kind="hospital", rows=places.rows, info=INFO, path=path, sha256=sha256, result=result

@@ -21,11 +21,11 @@ from tremplin.territories.importers.base import (
     Progress,
     SourceInfo,
     Values,
-    already_imported,
     check_insee,
     indicator_values_save,
     parse_number,
     sha256_of,
+    unchanged_since_last_import,
 )
 from tremplin.territories.importers.xlsx import sheet_rows, workbook_open
 
@@ -130,9 +130,7 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
         result.notes.append(f"{unpublished} communes without a published rate")
     if ambiguous:
         result.notes.append(f"{ambiguous} merged communes left without a rate")
-    if not force and already_imported(KEY, sha256):
-        result.unchanged = len(values)
-        result.notes.append("same file as last import, nothing to do")
+    if unchanged_since_last_import(result, key=KEY, sha256=sha256, force=force, rows=len(values)):
         return result
     return indicator_values_save(
         info=info, path=path, sha256=sha256, values=values, scope={(KEY, year)}, result=result

@@ -16,8 +16,8 @@ from tremplin.territories.importers.base import (
     ImportResult,
     Progress,
     SourceInfo,
-    already_imported,
     sha256_of,
+    unchanged_since_last_import,
 )
 from tremplin.territories.importers.places import (
     CsvFile,
@@ -170,9 +170,9 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
         places.add(platforms_of_station)
     result = ImportResult(source=KEY, skipped=places.no_point + places.unknown)
     result.notes.extend(places.notes())
-    if not force and already_imported(KEY, sha256):
-        result.unchanged = len(places.rows)
-        result.notes.append("same file as last import, nothing to do")
+    if unchanged_since_last_import(
+        result, key=KEY, sha256=sha256, force=force, rows=len(places.rows)
+    ):
         return result
     return places_and_counts_save(
         kind="station",

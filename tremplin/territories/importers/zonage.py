@@ -20,10 +20,10 @@ from tremplin.territories.importers.base import (
     Progress,
     SourceInfo,
     Values,
-    already_imported,
     indicator_values_save,
     read_text,
     sha256_of,
+    unchanged_since_last_import,
 )
 from tremplin.territories.models import Commune, CommuneAlias, PostalCode
 from tremplin.territories.text import normalise_name
@@ -155,9 +155,7 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
     values: Values = {(insee, KEY, YEAR): (None, zonage) for insee, zonage in zonages.items()}
     result = ImportResult(source=KEY, skipped=not_available + unmatched)
     result.notes.append(f"{not_available} rows without result (N/A), {unmatched} rows unmatched")
-    if not force and already_imported(KEY, sha256):
-        result.unchanged = len(values)
-        result.notes.append("same file as last import, nothing to do")
+    if unchanged_since_last_import(result, key=KEY, sha256=sha256, force=force, rows=len(values)):
         return result
     return indicator_values_save(
         info=INFO, path=path, sha256=sha256, values=values, scope={(KEY, YEAR)}, result=result

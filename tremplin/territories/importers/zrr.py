@@ -22,10 +22,10 @@ from tremplin.territories.importers.base import (
     Progress,
     SourceInfo,
     Values,
-    already_imported,
     check_insee,
     indicator_values_save,
     sha256_of,
+    unchanged_since_last_import,
 )
 from tremplin.territories.importers.xlsx import workbook_open
 
@@ -155,9 +155,7 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
     result = ImportResult(source=KEY, skipped=skipped)
     if merged:
         result.notes.append(f"{merged} merged communes with mixed classements → partially classed")
-    if not force and already_imported(KEY, sha256):
-        result.unchanged = len(values)
-        result.notes.append("same file as last import, nothing to do")
+    if unchanged_since_last_import(result, key=KEY, sha256=sha256, force=force, rows=len(values)):
         return result
     return indicator_values_save(
         info=info, path=path, sha256=sha256, values=values, scope={(KEY, year)}, result=result
