@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tremplin.organisations",
     "tremplin.territories",
     "tremplin.offers",
+    "tremplin.applications",
     "tremplin.api",
 ]
 
@@ -141,6 +142,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# CVs and attachments: outside MEDIA_ROOT, never served by URL (see applications/storage.py).
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -114,6 +114,7 @@ def user_delete(*, user: User) -> None:
     the deletion is refused until they hand it over. An organisation where they are the only
     member goes with them.
     """
+    from tremplin.applications.privacy import candidate_anonymise
     from tremplin.organisations.services import organisations_blocking_deletion, user_orphans
 
     with transaction.atomic():
@@ -122,5 +123,7 @@ def user_delete(*, user: User) -> None:
             raise AccountDeletionRefused(blocking)
         for organisation in user_orphans(user=user):
             organisation.delete()
+        # Applications stay, anonymised, for the organisations' statistics; files are erased.
+        candidate_anonymise(user=user)
         LoginAttempt.objects.filter(email=user.email).delete()
         user.delete()

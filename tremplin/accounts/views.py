@@ -8,7 +8,7 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tremplin.accounts import forms, services
 from tremplin.accounts.models import User
@@ -130,7 +130,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         if request.POST.get("section") == "professional" and professional_form.is_valid():
             services.professional_profile_save(user=user, **professional_form.cleaned_data)
             messages.success(request, _("Votre profil professionnel est enregistré."))
-            return redirect("accounts:profile")
+            return redirect(_safe_next(request) or "accounts:profile")
     return render(
         request,
         "accounts/profile.html",
@@ -139,9 +139,30 @@ def profile(request: HttpRequest) -> HttpResponse:
             "professional_form": professional_form,
             "memberships": user.memberships.select_related("organisation"),
             "invitations": invitations_pending_for(user=user),
+            "next": _safe_next(request),
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+@require_safe
+def export_data(request: HttpRequest) -> HttpResponse:
+    """All the person's data in one archive: JSON and their files."""
+    from tremplin.applications.privacy import candidate_export
+
+    response = HttpResponse(candidate_export(user=request.user), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="tremplin-mes-donnees.zip"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_http_methods(["GET", "POST"])

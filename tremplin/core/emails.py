@@ -7,14 +7,17 @@ from django.utils import translation
 from tremplin.core.tasks import send_email
 
 
-def email_send(*, to: str, template: str, context: dict, language: str | None = None) -> None:
+def email_send(
+    *, to: str, template: str, context: dict, language: str | None = None, key: str = ""
+) -> None:
     """Render `<template>_subject.txt` and `<template>_body.txt`, queue the sending.
 
     Rendering happens now (the request knows the language and the objects); the task only
-    talks to the mail server, so a retried task sends the same text.
+    talks to the mail server, so a retried task sends the same text. A `key` makes the sending
+    idempotent: the same key is never sent twice (see `tasks.send_email`).
     """
     context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}_body.txt", context)
-    send_email.enqueue(to=[to], subject=subject, body=body)
+    send_email.enqueue(to=[to], subject=subject, body=body, key=key)

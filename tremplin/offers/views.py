@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from tremplin.applications import selectors as application_selectors
+from tremplin.applications.metrics import offers_metrics
 from tremplin.offers import services
 from tremplin.offers.completeness import offer_completeness
 from tremplin.offers.forms import STEP_SLUGS, STEPS, PhotoForm, PostStepForm, RefuseForm
@@ -45,6 +47,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "offers/detail.html",
         {
             "offer": offer,
+            "my_application": application_selectors.application_to(request.user, offer),
+            "is_saved": application_selectors.is_saved(request.user, offer),
+            "metrics": offers_metrics([offer])[offer.pk] if is_member else None,
             "photos": offer.photos.all(),
             "indicators": [
                 indicators[k] for k in ("apl_mg", "zonage_mg", "unemployment") if k in indicators
@@ -71,8 +76,16 @@ def my_offers(request: HttpRequest) -> HttpResponse:
         .prefetch_related("photos")
         .order_by("-updated_at")
     )
+    metrics = offers_metrics(list(offers))
+    unread = application_selectors.unread_counts(organisations)
     rows = [
-        (offer, offer_completeness(offer, photo_count=len(offer.photos.all()))) for offer in offers
+        (
+            offer,
+            offer_completeness(offer, photo_count=len(offer.photos.all())),
+            metrics[offer.pk],
+            unread.get(offer.pk, 0),
+        )
+        for offer in offers
     ]
     return render(request, "offers/my_offers.html", {"rows": rows, "organisations": organisations})
 

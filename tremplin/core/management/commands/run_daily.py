@@ -3,13 +3,17 @@ or run here with --now. Every job is idempotent: running it twice a day is harml
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from tremplin.applications.tasks import applications_anonymise_old, notifications_send_due
 from tremplin.offers.tasks import offers_expire_daily
 
-DAILY = [offers_expire_daily]
+DAILY = [offers_expire_daily, applications_anonymise_old, notifications_send_due]
 
 
 class Command(BaseCommand):
-    help = "Queue (or run with --now) the daily jobs: offer expiry and its warnings."
+    help = (
+        "Queue (or run with --now) the daily jobs: offer expiry and its warnings, anonymisation "
+        "of old applications, overdue message emails."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--now", action="store_true", help="Run here instead of queueing.")

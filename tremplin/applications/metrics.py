@@ -1,0 +1,110 @@
+"""What counts, per offer and per organisation: views, applications, acceptance rate, time to
+first answer. The one module the funnel statistics reuse; every figure comes from here.
+
+Definitions:
+- *applications*: every application ever sent, withdrawn ones included (interest was shown);
+- *acceptance rate*: accepted (or stay confirmed) applications over those that got a decision
+  (accepted, confirmed or declined); `None` while nothing is decided;
+- *time to first answer*: median delay between an application and the organisation's first
+  answer (status change or message); `None` while nobody was answered.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from statistics import median
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from tremplin.applications.models import Application, ApplicationStatus
+from tremplin.offers.models import Offer
+
+ACCEPTED = [ApplicationStatus.ACCEPTED, ApplicationStatus.CONFIRMED]
+DECIDED = [*ACCEPTED, ApplicationStatus.DECLINED]
+
+
+@dataclass(frozen=True)
+class Metrics:
+    views: int
+    applications: int
+    accepted: int
+    decided: int
+    first_answer: timedelta | None
+
+    @property
+    def acceptance_rate(self) -> float | None:
+        return self.accepted / self.decided if self.decided else None
+
+    @property
+    def acceptance_percent(self) -> int | None:
+        rate = self.acceptance_rate
+        return None if rate is None else round(rate * 100)
+
+    @property
+    def first_answer_hours(self) -> float | None:
+        if self.first_answer is None:
+            return None
+        return round(self.first_answer.total_seconds() / 3600, 1)
+
+
+def _median_delay(applications: QuerySet[Application]) -> dict[int | None, timedelta]:
+    delays: dict[int | None, list[timedelta]] = {}
+    rows = applications.filter(first_answer_at__isnull=False).values_list(
+        "offer_id", "created_at", "first_answer_at"
+    )
+    for offer_id, created_at, answered_at in rows:
+        delays.setdefault(offer_id, []).append(max(answered_at - created_at, timedelta(0)))
+    return {key: median(values) for key, values in delays.items()}
+
+
+def offers_metrics(offers: QuerySet[Offer] | list[Offer]) -> dict[int, Metrics]:
+    """Metrics of each offer, in three queries whatever the number of offers."""
+    ids = [offer.pk for offer in offers]
+    views = dict(Offer.objects.filter(pk__in=ids).values_list("pk", "views"))
+    applications = Application.objects.filter(offer_id__in=ids)
+    counts = {
+        row["offer_id"]: row
+        for row in applications.values("offer_id").annotate(
+            total=Count("pk"),
+            accepted=Count("pk", filter=Q(status__in=ACCEPTED)),
+            decided=Count("pk", filter=Q(status__in=DECIDED)),
+        )
+    }
+    delays = _median_delay(applications)
+    result = {}
+    for pk in ids:
+        row = counts.get(pk, {})
+        result[pk] = Metrics(
+            views=views.get(pk, 0),
+            applications=row.get("total", 0),
+            accepted=row.get("accepted", 0),
+            decided=row.get("decided", 0),
+            first_answer=delays.get(pk),
+        )
+    return result
+
+
+def applications_metrics(offers: QuerySet[Offer]) -> Metrics:
+    """Metrics over a set of offers taken together (an organisation, a territory...)."""
+    applications = Application.objects.filter(offer__in=offers)
+    counts = applications.aggregate(
+        total=Count("pk"),
+        accepted=Count("pk", filter=Q(status__in=ACCEPTED)),
+        decided=Count("pk", filter=Q(status__in=DECIDED)),
+    )
+    delays = [
+        max(answered - created, timedelta(0))
+        for created, answered in applications.filter(first_answer_at__isnull=False).values_list(
+            "created_at", "first_answer_at"
+        )
+    ]
+    return Metrics(
+        views=offers.aggregate(total=Sum("views"))["total"] or 0,
+        applications=counts["total"],
+        accepted=counts["accepted"],
+        decided=counts["decided"],
+        first_answer=median(delays) if delays else None,
+    )
+
+
+def organisation_metrics(organisation: object) -> Metrics:
+    return applications_metrics(Offer.objects.filter(organisation=organisation))

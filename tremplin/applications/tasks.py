@@ -1,0 +1,18 @@
+from django.tasks import task
+
+from tremplin.applications import privacy, services
+
+
+@task
+def thread_notify(*, application_id: int, side: str) -> int:
+    return services.thread_notify(application_id=application_id, side=side)
+
+
+@task
+def notifications_send_due() -> int:
+    return services.notifications_send_due()
+
+
+@task
+def applications_anonymise_old() -> int:
+    return privacy.applications_anonymise_old()
