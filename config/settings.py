@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "tremplin.territories",
     "tremplin.offers",
     "tremplin.applications",
+    "tremplin.hosting",
     "tremplin.api",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("territoires/", include("tremplin.territories.urls")),
     path("annonces/", include("tremplin.offers.urls")),
     path("candidatures/", include("tremplin.applications.urls")),
+    path("accueil/", include("tremplin.hosting.urls")),
     path("langue/", login_not_required(set_language), name="set_language"),
     path("api/v1/", include((api_urls(), "api"), namespace="api")),
     path("admin/", admin.site.urls),

@@ -68,9 +68,9 @@ def test_a_renamed_executable_is_refused(client, member_offer):
 
 
 def test_an_image_over_10_mb_is_refused(client, member_offer, monkeypatch):
-    from tremplin.offers import services
+    from tremplin.core import images
 
-    monkeypatch.setattr(services, "MAX_PHOTO_BYTES", 1000)
+    monkeypatch.setattr(images, "MAX_IMAGE_BYTES", 1000)
     user, offer = member_offer
     client.force_login(user)
 

@@ -61,6 +61,8 @@ class PlaceStepForm(BaseModelForm):
         super().__init__(*args, **kwargs)
         self.candidates: list[Commune] = []
         self.order_fields(["commune_code", "other_codes", "start_date", "end_date", "asap"])
+        # The page offers its own suggestions: the browser's would hide them.
+        self.fields["commune_code"].widget.attrs.update({"autocomplete": "off"})
         if self.instance.commune_id and not self.is_bound:
             self.initial["commune_code"] = self.instance.commune_id
         if self.instance.pk and not self.is_bound:
@@ -79,7 +81,6 @@ class PlaceStepForm(BaseModelForm):
                 _("Code(s) INSEE inconnu(s) : %(codes)s.") % {"codes": ", ".join(unknown)}
             )
         return [found[code] for code in dict.fromkeys(codes)]
-        self.fields["commune_code"].widget.attrs.update({"autocomplete": "off"})
 
     def clean_commune_code(self) -> Commune:
         query = self.cleaned_data["commune_code"].strip()

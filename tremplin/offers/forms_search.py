@@ -110,7 +110,7 @@ class OfferSearchForm(BaseForm):
     )
     departement = forms.ChoiceField(label=_("Département"), required=False, widget=QuickSelect)
     region = forms.ChoiceField(label=_("Région"), required=False, widget=QuickSelect)
-    logement = forms.BooleanField(label=_("Logement proposé"), required=False)
+    logement = forms.BooleanField(label=_("Logement proposé ou offert"), required=False)
     zonage = forms.ChoiceField(
         label=_("Zonage ARS"), required=False, choices=ZONAGE_CHOICES, widget=QuickSelect
     )

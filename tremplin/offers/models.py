@@ -146,6 +146,11 @@ class Offer(models.Model):
         _("logement proposé par la structure"), null=True, blank=True
     )
     housing_details = models.TextField(_("précisions sur le logement"), blank=True, max_length=2000)
+    # Set by the hosting app when a collectivité's support is accepted (badges, search filter).
+    supported_housing = models.BooleanField(
+        _("logement offert par une collectivité"), default=False
+    )
+    supported_welcome = models.BooleanField(_("accueil personnalisé"), default=False)
 
     status = models.CharField(
         _("statut"), max_length=12, choices=OfferStatus.choices, default=OfferStatus.DRAFT

@@ -27,7 +27,8 @@ MAX_RADIUS_KM = 500
 # What a result list reads: the card's fields, never the description nor the search document.
 CARD_FIELDS = (
     "id", "title", "kind", "profession", "start_date", "end_date", "asap", "retrocession_rate",
-    "salary_min", "salary_max", "setting", "housing_offered", "is_demo", "published_at",
+    "salary_min", "salary_max", "setting", "housing_offered", "supported_housing",
+    "supported_welcome", "is_demo", "published_at",
     "zonage", "departement_code", "latitude", "longitude",
     "commune__insee", "commune__name", "commune__departement__code", "commune__departement__name",
     "organisation__id", "organisation__name",
@@ -230,7 +231,7 @@ def _filtered(params: OfferSearchParams) -> QuerySet[Offer]:
     }
     offers = offers.filter(**{name: value for name, value in exact.items() if value})
     if params.housing:
-        offers = offers.filter(housing_offered=True)
+        offers = offers.filter(Q(housing_offered=True) | Q(supported_housing=True))
     if params.has_period:
         # [start, end] overlaps the period; no start or no end is open on that side, and an
         # offer "dès que possible" or without dates suits any period.

@@ -1,6 +1,5 @@
 """Writes on offers: saving drafts, the life cycle, duplication, expiry, photos."""
 
-import io
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,15 +11,14 @@ from django.utils.translation import gettext as _
 
 from tremplin.accounts.models import User
 from tremplin.core.emails import email_send
+from tremplin.core.images import image_clean
 from tremplin.offers.models import Offer, OfferPhoto, OfferStatus
 from tremplin.territories.models import IndicatorValue
 from tremplin.territories.text import normalise_name
 
 EDITABLE = {OfferStatus.DRAFT, OfferStatus.REFUSED, OfferStatus.SUBMITTED, OfferStatus.PUBLISHED}
 CLOSED = {OfferStatus.FILLED, OfferStatus.EXPIRED, OfferStatus.WITHDRAWN}
-MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PHOTOS = 6
-PHOTO_MAX_SIDE = 1600
 
 
 def offer_denormalise(offer: Offer) -> None:
@@ -201,31 +199,10 @@ def _notify_authors(offer: Offer, template: str, context: dict) -> None:
 def photo_add(*, offer: Offer, upload: object, alt: str = "") -> OfferPhoto:
     """Check an upload is really an image (by content), shrink it, drop its metadata (EXIF,
     GPS position), store it as JPEG."""
-    from PIL import Image, UnidentifiedImageError
-
     if offer.photos.count() >= MAX_PHOTOS:
         raise ValidationError(_("%(count)s photos au maximum par annonce.") % {"count": MAX_PHOTOS})
-    if upload.size > MAX_PHOTO_BYTES:
-        raise ValidationError(_("Cette image dépasse 10 Mo : réduisez-la avant de l’envoyer."))
-    try:
-        with Image.open(upload) as image:
-            image.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
-            if image.format not in {"JPEG", "PNG", "WEBP", "GIF"}:
-                raise ValidationError(
-                    _("Format d’image non accepté : envoyez un JPEG, un PNG ou un WebP.")
-                )
-            image = image.convert("RGB")
-            image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-            # A fresh image without the original's metadata.
-            clean = Image.new("RGB", image.size)
-            clean.paste(image)
-            buffer = io.BytesIO()
-            clean.save(buffer, format="JPEG", quality=85)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        raise ValidationError(_("Ce fichier n’est pas une image lisible.")) from None
+    data = image_clean(upload)
     photo = OfferPhoto(offer=offer, alt=alt[:200])
-    photo.image.save(f"annonce-{offer.pk}.jpg", ContentFile(buffer.getvalue()), save=False)
+    photo.image.save(f"annonce-{offer.pk}.jpg", ContentFile(data), save=False)
     photo.save()
     return photo

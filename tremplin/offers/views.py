@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from tremplin.applications import selectors as application_selectors
 from tremplin.applications.metrics import offers_metrics
+from tremplin.hosting import selectors as hosting_selectors
 from tremplin.offers import services
 from tremplin.offers.completeness import offer_completeness
 from tremplin.offers.forms import STEP_SLUGS, STEPS, PhotoForm, PostStepForm, RefuseForm
@@ -48,6 +49,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "offer": offer,
             "my_application": application_selectors.application_to(request.user, offer),
+            "accepted_supports": hosting_selectors.accepted_supports(offer),
+            "support_panel": hosting_selectors.offer_support_panel(
+                user=request.user, offer=offer, is_member=is_member
+            ),
             "is_saved": application_selectors.is_saved(request.user, offer),
             "metrics": offers_metrics([offer])[offer.pk] if is_member else None,
             "photos": offer.photos.all(),

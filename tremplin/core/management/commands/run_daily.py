@@ -4,15 +4,21 @@ or run here with --now. Every job is idempotent: running it twice a day is harml
 from django.core.management.base import BaseCommand, CommandParser
 
 from tremplin.applications.tasks import applications_anonymise_old, notifications_send_due
+from tremplin.hosting.tasks import installation_checks_send
 from tremplin.offers.tasks import offers_expire_daily
 
-DAILY = [offers_expire_daily, applications_anonymise_old, notifications_send_due]
+DAILY = [
+    offers_expire_daily,
+    applications_anonymise_old,
+    notifications_send_due,
+    installation_checks_send,
+]
 
 
 class Command(BaseCommand):
     help = (
         "Queue (or run with --now) the daily jobs: offer expiry and its warnings, anonymisation "
-        "of old applications, overdue message emails."
+        "of old applications, overdue message emails, installation follow-up questions."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -1,0 +1,276 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tremplin.core.forms import BaseForm, BaseModelForm
+from tremplin.hosting.models import (
+    Activity,
+    Answer,
+    Housing,
+    LocalAid,
+    StrongPoint,
+    TerritoryPage,
+)
+from tremplin.territories.models import Commune
+from tremplin.territories.text import normalise_name
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TerritoryPageForm(BaseModelForm):
+    strong_points = forms.MultipleChoiceField(
+        label=_("Points forts"),
+        choices=StrongPoint.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = TerritoryPage
+        fields = [
+            "presentation",
+            "strong_points",
+            "contact_name",
+            "contact_role",
+            "contact_email",
+            "contact_phone",
+            "contact_hours",
+            "spouse_job_help",
+            "school_contacts",
+            "childcare_contacts",
+            "is_published",
+        ]
+        widgets = {
+            "presentation": forms.Textarea(attrs={"rows": 6}),
+            "spouse_job_help": forms.Textarea(attrs={"rows": 3}),
+            "school_contacts": forms.Textarea(attrs={"rows": 3}),
+            "childcare_contacts": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class LocalAidForm(BaseModelForm):
+    class Meta:
+        model = LocalAid
+        fields = ["title", "amount", "conditions", "link"]
+        widgets = {"conditions": forms.Textarea(attrs={"rows": 3})}
+
+
+class PhotoForm(BaseForm):
+    image = forms.ImageField(label=_("Photo"), help_text=_("JPEG, PNG ou WebP, 10 Mo au plus."))
+    alt = forms.CharField(label=_("Ce que montre la photo"), max_length=200, required=False)
+
+
+class AreaCommuneField(forms.CharField):
+    """A commune of the collectivité's area, typed by name or INSEE code."""
+
+    def __init__(self, *, area: object = None, **kwargs: object) -> None:
+        self.area = area
+        super().__init__(**kwargs)
+
+    def clean(self, value: str) -> Commune | None:
+        text = (super().clean(value) or "").strip()
+        if not text:
+            return None
+        communes = self.area if self.area is not None else Commune.objects.all()
+        found = communes.filter(insee=text.upper()).first()
+        if found is None:
+            matches = list(communes.filter(search_name=normalise_name(text))[:2])
+            if len(matches) == 1:
+                found = matches[0]
+            elif len(matches) > 1:
+                raise forms.ValidationError(
+                    _("Plusieurs communes portent ce nom : indiquez le code INSEE.")
+                )
+        if found is None:
+            raise forms.ValidationError(
+                _("« %(text)s » n’est pas une commune de votre territoire.") % {"text": text}
+            )
+        return found
+
+
+class HousingForm(BaseModelForm):
+    commune_name = AreaCommuneField(label=_("Commune"), help_text=_("Nom ou code INSEE."))
+
+    class Meta:
+        model = Housing
+        fields = ["name", "kind", "address", "capacity", "is_free", "monthly_rent", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: object, area: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["commune_name"].area = area
+        self.order_fields(["name", "kind", "address", "commune_name"])
+        if self.instance.commune_id and not self.is_bound:
+            self.initial["commune_name"] = self.instance.commune.name
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("is_free") and data.get("monthly_rent") is None:
+            self.add_error("monthly_rent", _("Indiquez le loyer, ou cochez « gratuit »."))
+        return data
+
+    def save(self, commit: bool = True) -> Housing:
+        self.instance.commune = self.cleaned_data["commune_name"]
+        return super().save(commit=commit)
+
+
+class PeriodForm(BaseForm):
+    start = forms.DateField(label=_("Disponible du"), widget=DateInput())
+    end = forms.DateField(label=_("au"), widget=DateInput())
+
+
+class BookingForm(BaseForm):
+    start = forms.DateField(label=_("Arrivée"), widget=DateInput())
+    end = forms.DateField(label=_("Départ"), widget=DateInput())
+
+
+class ActivityForm(BaseModelForm):
+    class Meta:
+        model = Activity
+        fields = [
+            "title",
+            "kind",
+            "description",
+            "with_whom",
+            "starts_at",
+            "duration_minutes",
+            "place",
+            "travel_costs_covered",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "starts_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+        }
+
+
+class SupportProposalForm(BaseForm):
+    housing = forms.ModelChoiceField(
+        label=_("Logement offert"), queryset=Housing.objects.none(), required=False
+    )
+    activities = forms.ModelMultipleChoiceField(
+        label=_("Activités découverte"),
+        queryset=Activity.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    personal_welcome = forms.BooleanField(
+        label=_("Accueil personnalisé par notre référent"), required=False, initial=True
+    )
+    message = forms.CharField(
+        label=_("Message à la structure"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: object, collectivity: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if collectivity is not None:
+            self.fields["housing"].queryset = Housing.objects.filter(organisation=collectivity)
+            self.fields["activities"].queryset = Activity.objects.filter(organisation=collectivity)
+
+
+class SupportRequestForm(BaseForm):
+    collectivity = forms.ModelChoiceField(label=_("Collectivité"), queryset=None)
+    message = forms.CharField(
+        label=_("Votre demande"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: object, collectivities: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["collectivity"].queryset = collectivities
+
+
+class StayForm(BaseForm):
+    start = forms.DateField(label=_("Arrivée"), widget=DateInput())
+    end = forms.DateField(label=_("Départ"), widget=DateInput())
+    housing = forms.ModelChoiceField(
+        label=_("Logement (une demande sera envoyée)"),
+        queryset=Housing.objects.none(),
+        required=False,
+    )
+    activities = forms.ModelMultipleChoiceField(
+        label=_("Activités qui vous intéressent"),
+        queryset=Activity.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    peers_visible = forms.BooleanField(
+        label=_(
+            "J’accepte que les autres professionnels en séjour au même moment voient mon prénom et "
+            "ma profession, et puissent m’écrire"
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args: object, collectivity: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["housing"].queryset = Housing.objects.filter(organisation=collectivity)
+        self.fields["activities"].queryset = Activity.objects.filter(organisation=collectivity)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", _("La date de départ doit suivre la date d’arrivée."))
+        return data
+
+
+class FeedbackForm(BaseForm):
+    went_well = forms.CharField(
+        label=_("Ce qui s’est bien passé"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    to_improve = forms.CharField(
+        label=_("Ce qui pourrait être amélioré"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    would_come_back = forms.ChoiceField(
+        label=_("Reviendriez-vous ?"), choices=Answer.choices, widget=forms.RadioSelect
+    )
+    would_settle = forms.ChoiceField(
+        label=_("Pourriez-vous vous installer ici ?"),
+        choices=Answer.choices,
+        widget=forms.RadioSelect,
+    )
+    publish = forms.BooleanField(
+        label=_(
+            "J’accepte que mon témoignage (prénom, profession, texte) soit publié sur la page du territoire"
+        ),
+        required=False,
+    )
+
+
+class InstallationForm(BaseForm):
+    settled = forms.TypedChoiceField(
+        label=_("Vous êtes-vous installé(e) ?"),
+        choices=[("oui", _("Oui")), ("non", _("Non"))],
+        coerce=lambda value: value == "oui",
+        widget=forms.RadioSelect,
+    )
+    commune_name = AreaCommuneField(
+        label=_("Où ?"), help_text=_("Nom ou code INSEE de la commune."), required=False
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("settled") and not data.get("commune_name"):
+            self.add_error("commune_name", _("Indiquez la commune où vous vous êtes installé(e)."))
+        return data
+
+
+class PeerMessageForm(BaseForm):
+    body = forms.CharField(
+        label=_("Votre message"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,160 @@
+"""Reads: a collectivité's area, what covers a commune, calendars, peers."""
+
+from datetime import date, timedelta
+
+from django.db.models import Q, QuerySet
+
+from tremplin.accounts.models import User
+from tremplin.hosting.models import (
+    Activity,
+    BookedNight,
+    Booking,
+    Housing,
+    OfferSupport,
+    Stay,
+    SupportStatus,
+    TerritoryPage,
+)
+from tremplin.offers.models import Offer
+from tremplin.organisations.models import Organisation, OrganisationStatus, OrganisationType
+from tremplin.territories.models import Commune
+
+
+def collectivity_communes(organisation: Organisation) -> QuerySet[Commune]:
+    """The communes a collectivité speaks for, from its type and territory code; none for a
+    partner without a territory."""
+    code = organisation.territory_code
+    if not code:
+        return Commune.objects.none()
+    lookups = {
+        OrganisationType.COMMUNE: {"insee": code},
+        OrganisationType.EPCI: {"epci_id": code},
+        OrganisationType.DEPARTEMENT: {"departement_id": code},
+        OrganisationType.REGION: {"region_id": code},
+    }
+    lookup = lookups.get(organisation.type)
+    return Commune.objects.filter(**lookup) if lookup else Commune.objects.none()
+
+
+def collectivities_covering(commune: Commune) -> QuerySet[Organisation]:
+    """Verified collectivités whose area contains the commune (commune, EPCI, département,
+    région)."""
+    area = Q(type=OrganisationType.COMMUNE, territory_code=commune.insee)
+    area |= Q(type=OrganisationType.DEPARTEMENT, territory_code=commune.departement_id)
+    area |= Q(type=OrganisationType.REGION, territory_code=commune.region_id)
+    if commune.epci_id:
+        area |= Q(type=OrganisationType.EPCI, territory_code=commune.epci_id)
+    return Organisation.objects.collectivities().filter(area, status=OrganisationStatus.VERIFIED)
+
+
+def territory_pages_for(commune: Commune) -> QuerySet[TerritoryPage]:
+    return TerritoryPage.objects.filter(
+        is_published=True, organisation__in=collectivities_covering(commune)
+    ).select_related("organisation")
+
+
+def offers_in_area(organisation: Organisation) -> QuerySet[Offer]:
+    return (
+        Offer.objects.published()
+        .filter(commune__in=collectivity_communes(organisation))
+        .select_related("organisation", "commune")
+        .order_by("-published_at")
+    )
+
+
+def accepted_supports(offer: Offer) -> list[OfferSupport]:
+    return list(
+        offer.supports.filter(status=SupportStatus.ACCEPTED).select_related(
+            "collectivity", "housing"
+        )
+    )
+
+
+def night_calendar(housing: Housing, *, start: date, days: int) -> list[tuple[date, str]]:
+    """Each day from `start`: "available", "booked" or "closed" (outside every period)."""
+    end = start + timedelta(days=days)
+    booked = set(
+        BookedNight.objects.filter(housing=housing, night__gte=start, night__lt=end).values_list(
+            "night", flat=True
+        )
+    )
+    periods = list(housing.periods.filter(end__gt=start, start__lt=end))
+    calendar = []
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        if day in booked:
+            state = "booked"
+        elif any(p.start <= day < p.end for p in periods):
+            state = "available"
+        else:
+            state = "closed"
+        calendar.append((day, state))
+    return calendar
+
+
+def bookings_to_decide(organisation: Organisation) -> QuerySet[Booking]:
+    return (
+        Booking.objects.filter(housing__organisation=organisation)
+        .select_related("housing", "professional__professional_profile", "stay")
+        .order_by("status", "start")
+    )
+
+
+def peers_of(stay: Stay) -> QuerySet[Stay]:
+    """Others staying in the same territory at overlapping dates, when both agreed to be seen."""
+    if not stay.peers_visible or stay.cancelled_at:
+        return Stay.objects.none()
+    return (
+        Stay.objects.filter(
+            collectivity=stay.collectivity,
+            peers_visible=True,
+            cancelled_at__isnull=True,
+            start__lt=stay.end,
+            end__gt=stay.start,
+        )
+        .exclude(pk=stay.pk)
+        .exclude(professional=stay.professional)
+        .select_related("professional__professional_profile")
+    )
+
+
+def stays_of(user: User) -> QuerySet[Stay]:
+    return (
+        Stay.objects.filter(professional=user)
+        .select_related("collectivity", "offer")
+        .prefetch_related("bookings__housing")
+    )
+
+
+def activities_of(organisation: Organisation) -> QuerySet[Activity]:
+    return Activity.objects.filter(organisation=organisation)
+
+
+def testimonials(organisation: Organisation) -> list:
+    from tremplin.hosting.models import StayFeedback
+
+    return list(
+        StayFeedback.objects.filter(stay__collectivity=organisation, publish=True)
+        .select_related("stay__professional__professional_profile")
+        .order_by("-created_at")[:20]
+    )
+
+
+def offer_support_panel(*, user: User, offer: Offer, is_member: bool) -> dict:
+    """What the offer page shows about supports: proposals to answer and a request form for its
+    organisation; links to plan a stay with each supporting collectivité for everyone."""
+    from tremplin.hosting.forms import SupportRequestForm
+
+    supports = list(offer.supports.select_related("collectivity", "housing"))
+    panel: dict = {
+        "proposals": [],
+        "request_form": None,
+        "stay_links": [s.collectivity for s in supports if s.status == SupportStatus.ACCEPTED],
+    }
+    if is_member and offer.is_public and offer.commune_id:
+        panel["proposals"] = [s for s in supports if s.status == SupportStatus.PROPOSED]
+        asked = {s.collectivity_id for s in supports}
+        covering = collectivities_covering(offer.commune).exclude(pk__in=asked)
+        if covering.exists():
+            panel["request_form"] = SupportRequestForm(collectivities=covering)
+    return panel

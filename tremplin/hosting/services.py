@@ -1,0 +1,509 @@
+"""Writes on the welcome: territory pages, housing and its calendar, bookings, activities,
+supports to offers, stays, feedback and the installation follow-up."""
+
+import re
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tremplin.accounts.models import User
+from tremplin.core.emails import email_send
+from tremplin.core.images import image_clean
+from tremplin.hosting import selectors
+from tremplin.hosting.models import (
+    MAX_STAY_NIGHTS,
+    Activity,
+    BookedNight,
+    Booking,
+    BookingStatus,
+    Housing,
+    HousingPeriod,
+    InstallationCheck,
+    OfferSupport,
+    PeerMessage,
+    Stay,
+    StayFeedback,
+    SupportStatus,
+    TerritoryPage,
+    TerritoryPhoto,
+)
+from tremplin.offers.models import Offer, OfferStatus
+from tremplin.organisations.models import Organisation
+
+MAX_TERRITORY_PHOTOS = 8
+INSTALLATION_CHECK_MONTHS = (3, 6, 12)
+_TAG = re.compile(r"<\s*[a-zA-Z/!?]")
+
+
+def text_without_html(value: str, *, field: str) -> str:
+    """Testimonials and messages are plain text: markup is refused, not silently stripped."""
+    if _TAG.search(value or ""):
+        raise ValidationError(
+            {
+                field: _(
+                    "Le texte ne doit pas contenir de balises HTML (< … >) : écrivez-le simplement."
+                )
+            }
+        )
+    return (value or "").strip()
+
+
+def _members_emails(organisation: Organisation) -> list[str]:
+    return sorted({m.user.email for m in organisation.memberships.select_related("user")})
+
+
+def _url(name: str, **kwargs: object) -> str:
+    return settings.SITE_URL + reverse(name, kwargs=kwargs)
+
+
+def _require_verified(organisation: Organisation) -> None:
+    if not organisation.can_publish:
+        raise PermissionDenied(
+            _("Votre collectivité doit être vérifiée par l’équipe de modération avant de publier.")
+        )
+
+
+# Territory page -------------------------------------------------------------------------------
+
+
+def territory_page_for(*, organisation: Organisation) -> TerritoryPage:
+    page, _created = TerritoryPage.objects.get_or_create(organisation=organisation)
+    return page
+
+
+def territory_page_save(*, page: TerritoryPage, by: User) -> TerritoryPage:
+    if page.is_published:
+        _require_verified(page.organisation)
+    page.full_clean()
+    page.save()
+    return page
+
+
+def territory_photo_add(*, page: TerritoryPage, upload: object, alt: str = "") -> TerritoryPhoto:
+    if page.photos.count() >= MAX_TERRITORY_PHOTOS:
+        raise ValidationError(
+            _("%(count)s photos au maximum par page.") % {"count": MAX_TERRITORY_PHOTOS}
+        )
+    data = image_clean(upload)
+    photo = TerritoryPhoto(page=page, alt=alt[:200])
+    photo.image.save(f"territoire-{page.pk}.jpg", ContentFile(data), save=False)
+    photo.save()
+    return photo
+
+
+# Housing ----------------------------------------------------------------------------------------
+
+
+def housing_save(*, housing: Housing, by: User) -> Housing:
+    area = selectors.collectivity_communes(housing.organisation)
+    if housing.commune_id and area.exists() and not area.filter(pk=housing.commune_id).exists():
+        raise ValidationError(
+            {"commune": _("Ce logement doit se trouver sur le territoire de votre collectivité.")}
+        )
+    if housing.is_free:
+        housing.monthly_rent = None
+    elif housing.monthly_rent is None:
+        raise ValidationError({"monthly_rent": _("Indiquez le loyer, ou cochez « gratuit ».")})
+    housing.full_clean()
+    housing.save()
+    return housing
+
+
+def period_add(*, housing: Housing, start: date, end: date) -> HousingPeriod:
+    if end <= start:
+        raise ValidationError(_("La fin de la période doit suivre son début."))
+    if end < timezone.localdate():
+        raise ValidationError(_("Cette période est déjà passée."))
+    if housing.periods.filter(start__lt=end, end__gt=start).exists():
+        raise ValidationError(_("Cette période chevauche une période déjà ouverte."))
+    return HousingPeriod.objects.create(housing=housing, start=start, end=end)
+
+
+def booking_request(
+    *, housing: Housing, professional: User, start: date, end: date, stay: Stay | None = None
+) -> Booking:
+    """Ask for the housing from `start` (arrival) to `end` (departure). Refused: dates in the
+    past or out of order, outside the housing's open periods, already taken, or asked twice."""
+    if end <= start:
+        raise ValidationError(_("La date de départ doit suivre la date d’arrivée."))
+    if start < timezone.localdate():
+        raise ValidationError(_("La date d’arrivée est passée."))
+    if (end - start).days > MAX_STAY_NIGHTS:
+        raise ValidationError(
+            _("Un séjour découverte dure %(max)s nuits au plus.") % {"max": MAX_STAY_NIGHTS}
+        )
+    if not housing.periods.filter(start__lte=start, end__gte=end).exists():
+        raise ValidationError(
+            _("Ces dates sortent des périodes où le logement est disponible : voyez le calendrier.")
+        )
+    mine = Booking.objects.filter(
+        housing=housing,
+        professional=professional,
+        status__in=[BookingStatus.REQUESTED, BookingStatus.ACCEPTED],
+        start__lt=end,
+        end__gt=start,
+    )
+    if mine.exists():
+        raise ValidationError(_("Vous avez déjà demandé ce logement pour ces dates."))
+    if BookedNight.objects.filter(housing=housing, night__gte=start, night__lt=end).exists():
+        raise ValidationError(_("Le logement est déjà réservé sur une partie de ces dates."))
+    booking = Booking.objects.create(
+        housing=housing, professional=professional, start=start, end=end, stay=stay
+    )
+    for email in _members_emails(housing.organisation):
+        email_send(
+            to=email,
+            template="hosting/emails/booking_requested",
+            context={
+                "booking": booking,
+                "link": _url("hosting:manage", pk=housing.organisation_id),
+            },
+            key=f"booking-{booking.pk}-requested-{email}",
+        )
+    return booking
+
+
+def booking_accept(*, booking: Booking, by: User) -> Booking:
+    """Accept a request. The nights are inserted under a unique constraint: of two overlapping
+    requests accepted at the same moment, the database keeps one and the other is refused."""
+    try:
+        with transaction.atomic():
+            booking = Booking.objects.select_for_update().get(pk=booking.pk)
+            if booking.status != BookingStatus.REQUESTED:
+                raise ValidationError(_("Cette demande a déjà été traitée."))
+            BookedNight.objects.bulk_create(
+                [
+                    BookedNight(housing_id=booking.housing_id, night=night, booking=booking)
+                    for night in booking.nights()
+                ]
+            )
+            booking.status = BookingStatus.ACCEPTED
+            booking.decided_at = timezone.now()
+            booking.save(update_fields=["status", "decided_at"])
+    except IntegrityError:
+        raise ValidationError(
+            _(
+                "Impossible d’accepter : ces dates chevauchent un séjour déjà accepté dans ce logement."
+            )
+        ) from None
+    _booking_notify(booking)
+    return booking
+
+
+def booking_decline(*, booking: Booking, by: User, message: str = "") -> Booking:
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if booking.status not in {BookingStatus.REQUESTED, BookingStatus.ACCEPTED}:
+            raise ValidationError(_("Cette demande a déjà été traitée."))
+        BookedNight.objects.filter(booking=booking).delete()
+        booking.status = BookingStatus.DECLINED
+        booking.decision_message = text_without_html(message, field="message")[:2000]
+        booking.decided_at = timezone.now()
+        booking.save(update_fields=["status", "decision_message", "decided_at"])
+    _booking_notify(booking)
+    return booking
+
+
+def booking_cancel(*, booking: Booking, by: User) -> Booking:
+    if booking.professional_id != by.pk:
+        raise PermissionDenied
+    with transaction.atomic():
+        BookedNight.objects.filter(booking=booking).delete()
+        booking.status = BookingStatus.CANCELLED
+        booking.save(update_fields=["status"])
+    return booking
+
+
+def _booking_notify(booking: Booking) -> None:
+    link = (
+        _url("hosting:stay", pk=booking.stay_id)
+        if booking.stay_id
+        else _url("hosting:housing", pk=booking.housing_id)
+    )
+    email_send(
+        to=booking.professional.email,
+        template="hosting/emails/booking_decided",
+        context={"booking": booking, "link": link},
+        key=f"booking-{booking.pk}-{booking.status}-{booking.decided_at.timestamp():.6f}",
+    )
+
+
+# Activities -------------------------------------------------------------------------------------
+
+
+def activity_save(*, activity: Activity, by: User) -> Activity:
+    activity.description = text_without_html(activity.description, field="description")
+    activity.full_clean()
+    activity.save()
+    return activity
+
+
+# Supports: co-construction with health organisations ---------------------------------------------
+
+
+def _offer_flags_refresh(offer: Offer) -> None:
+    accepted = offer.supports.filter(status=SupportStatus.ACCEPTED)
+    Offer.objects.filter(pk=offer.pk).update(
+        supported_housing=accepted.filter(housing__isnull=False).exists(),
+        supported_welcome=accepted.filter(personal_welcome=True).exists(),
+    )
+
+
+def _check_support(offer: Offer, collectivity: Organisation, housing: Housing | None) -> None:
+    if offer.status != OfferStatus.PUBLISHED:
+        raise ValidationError(_("Seule une annonce publiée peut être soutenue."))
+    if (
+        offer.commune_id is None
+        or not selectors.collectivity_communes(collectivity).filter(pk=offer.commune_id).exists()
+    ):
+        raise ValidationError(_("Cette annonce n’est pas sur le territoire de la collectivité."))
+    if housing is not None and housing.organisation_id != collectivity.pk:
+        raise ValidationError(_("Ce logement n’appartient pas à votre collectivité."))
+
+
+def support_propose(
+    *,
+    offer: Offer,
+    collectivity: Organisation,
+    by: User,
+    housing: Housing | None = None,
+    activities: list[Activity] | tuple = (),
+    personal_welcome: bool = True,
+    message: str = "",
+) -> OfferSupport:
+    """An agent proposes the collectivité's welcome to an offer of its area."""
+    _require_verified(collectivity)
+    _check_support(offer, collectivity, housing)
+    if any(a.organisation_id != collectivity.pk for a in activities):
+        raise ValidationError(_("Ces activités n’appartiennent pas à votre collectivité."))
+    existing = OfferSupport.objects.filter(offer=offer, collectivity=collectivity).first()
+    if existing is not None and existing.status in {SupportStatus.ACCEPTED, SupportStatus.PROPOSED}:
+        raise ValidationError(_("Votre collectivité soutient déjà cette annonce ou l’a proposé."))
+    with transaction.atomic():
+        support = existing or OfferSupport(offer=offer, collectivity=collectivity)
+        support.housing = housing
+        support.personal_welcome = personal_welcome
+        support.message = text_without_html(message, field="message")
+        support.status = SupportStatus.PROPOSED
+        support.decided_at = None
+        support.save()
+        support.activities.set(activities)
+        for email in _members_emails(offer.organisation):
+            email_send(
+                to=email,
+                template="hosting/emails/support_proposed",
+                context={"support": support, "link": _url("offers:detail", pk=offer.pk)},
+                key=f"support-{support.pk}-proposed-{support.created_at.timestamp():.6f}-{email}",
+            )
+    return support
+
+
+def support_request(
+    *, offer: Offer, collectivity: Organisation, by: User, message: str = ""
+) -> OfferSupport:
+    """A health organisation asks a collectivité covering its offer for support."""
+    _check_support(offer, collectivity, None)
+    if not offer.organisation.memberships.filter(user=by).exists():
+        raise PermissionDenied
+    if OfferSupport.objects.filter(offer=offer, collectivity=collectivity).exists():
+        raise ValidationError(_("Une demande existe déjà auprès de cette collectivité."))
+    support = OfferSupport.objects.create(
+        offer=offer,
+        collectivity=collectivity,
+        status=SupportStatus.REQUESTED,
+        message=text_without_html(message, field="message"),
+    )
+    for email in _members_emails(collectivity):
+        email_send(
+            to=email,
+            template="hosting/emails/support_requested",
+            context={"support": support, "link": _url("hosting:manage", pk=collectivity.pk)},
+            key=f"support-{support.pk}-requested-{email}",
+        )
+    return support
+
+
+def support_decide(
+    *,
+    support: OfferSupport,
+    by: User,
+    accept: bool,
+    housing: Housing | None = None,
+    activities: list[Activity] | tuple = (),
+) -> OfferSupport:
+    """The other side answers: the health organisation for a proposal, the collectivité for a
+    request (choosing then what it offers). An accepted support shows on the offer."""
+    if support.status not in {SupportStatus.PROPOSED, SupportStatus.REQUESTED}:
+        raise ValidationError(_("Ce soutien a déjà reçu une réponse."))
+    with transaction.atomic():
+        if accept and support.status == SupportStatus.REQUESTED:
+            _require_verified(support.collectivity)
+            _check_support(support.offer, support.collectivity, housing)
+            support.housing = housing
+            support.save(update_fields=["housing"])
+            support.activities.set(activities)
+        support.status = SupportStatus.ACCEPTED if accept else SupportStatus.DECLINED
+        support.decided_at = timezone.now()
+        support.save(update_fields=["status", "decided_at"])
+        _offer_flags_refresh(support.offer)
+    return support
+
+
+def support_withdraw(*, support: OfferSupport, by: User) -> None:
+    """The collectivité stops supporting (the housing is no longer available, say)."""
+    with transaction.atomic():
+        offer = support.offer
+        support.delete()
+        _offer_flags_refresh(offer)
+
+
+# Stays ------------------------------------------------------------------------------------------
+
+
+def stay_plan(
+    *,
+    professional: User,
+    collectivity: Organisation,
+    start: date,
+    end: date,
+    offer: Offer | None = None,
+    housing: Housing | None = None,
+    activities: list[Activity] | tuple = (),
+    peers_visible: bool = False,
+) -> Stay:
+    if not hasattr(professional, "professional_profile"):
+        raise ValidationError(_("Indiquez d’abord votre profession dans votre profil."))
+    if end <= start:
+        raise ValidationError(_("La date de départ doit suivre la date d’arrivée."))
+    if start < timezone.localdate():
+        raise ValidationError(_("La date d’arrivée est passée."))
+    if housing is not None and housing.organisation_id != collectivity.pk:
+        raise ValidationError(_("Ce logement n’est pas proposé par ce territoire."))
+    if any(a.organisation_id != collectivity.pk for a in activities):
+        raise ValidationError(_("Ces activités ne sont pas proposées par ce territoire."))
+    with transaction.atomic():
+        stay = Stay.objects.create(
+            professional=professional,
+            collectivity=collectivity,
+            offer=offer,
+            start=start,
+            end=end,
+            peers_visible=peers_visible,
+        )
+        stay.activities.set(activities)
+        if housing is not None:
+            booking_request(
+                housing=housing, professional=professional, start=start, end=end, stay=stay
+            )
+        InstallationCheck.objects.bulk_create(
+            [
+                InstallationCheck(
+                    stay=stay, months=months, due_on=end + timedelta(days=30 * months)
+                )
+                for months in INSTALLATION_CHECK_MONTHS
+            ]
+        )
+    return stay
+
+
+def stay_cancel(*, stay: Stay, by: User) -> Stay:
+    if stay.professional_id != by.pk:
+        raise PermissionDenied
+    with transaction.atomic():
+        for booking in stay.bookings.exclude(status=BookingStatus.CANCELLED):
+            booking_cancel(booking=booking, by=by)
+        stay.cancelled_at = timezone.now()
+        stay.save(update_fields=["cancelled_at"])
+        stay.installation_checks.filter(sent_at__isnull=True).delete()
+    return stay
+
+
+def feedback_save(
+    *,
+    stay: Stay,
+    by: User,
+    went_well: str,
+    to_improve: str,
+    would_come_back: str,
+    would_settle: str,
+    publish: bool,
+) -> StayFeedback:
+    if stay.professional_id != by.pk:
+        raise PermissionDenied
+    if stay.cancelled_at is not None:
+        raise ValidationError(_("Ce séjour a été annulé."))
+    if timezone.localdate() < stay.end - timedelta(days=1):
+        raise ValidationError(_("Vous pourrez donner votre avis à la fin du séjour."))
+    went_well = text_without_html(went_well, field="went_well")
+    to_improve = text_without_html(to_improve, field="to_improve")
+    feedback, _created = StayFeedback.objects.update_or_create(
+        stay=stay,
+        defaults={
+            "went_well": went_well,
+            "to_improve": to_improve,
+            "would_come_back": would_come_back,
+            "would_settle": would_settle,
+            "publish": publish,
+        },
+    )
+    return feedback
+
+
+def installation_answer(
+    *, check: InstallationCheck, settled: bool, commune: object = None
+) -> InstallationCheck:
+    check.settled = settled
+    check.commune = commune if settled else None
+    check.answered_at = timezone.now()
+    check.save(update_fields=["settled", "commune", "answered_at"])
+    return check
+
+
+def installation_checks_send(*, today: date | None = None) -> int:
+    """The daily pass: ask the question of every check that is due. Idempotent (`sent_at`)."""
+    today = today or timezone.localdate()
+    due = InstallationCheck.objects.filter(
+        due_on__lte=today, sent_at__isnull=True, stay__cancelled_at__isnull=True
+    ).select_related("stay__professional", "stay__collectivity")
+    sent = 0
+    for check in due:
+        with transaction.atomic():
+            updated = InstallationCheck.objects.filter(pk=check.pk, sent_at__isnull=True).update(
+                sent_at=timezone.now()
+            )
+            if not updated:
+                continue
+            email_send(
+                to=check.stay.professional.email,
+                template="hosting/emails/installation_check",
+                context={
+                    "check": check,
+                    "yes": _url("hosting:installation", token=check.token) + "?reponse=oui",
+                    "no": _url("hosting:installation", token=check.token) + "?reponse=non",
+                },
+                key=f"installation-check-{check.pk}",
+            )
+            sent += 1
+    return sent
+
+
+def peer_message_send(*, sender: Stay, recipient: Stay, body: str) -> PeerMessage:
+    if not selectors.peers_of(sender).filter(pk=recipient.pk).exists():
+        raise PermissionDenied
+    body = text_without_html(body, field="body")
+    if not body:
+        raise ValidationError(_("Écrivez un message."))
+    message = PeerMessage.objects.create(sender=sender, recipient=recipient, body=body[:2000])
+    email_send(
+        to=recipient.professional.email,
+        template="hosting/emails/peer_message",
+        context={"message": message, "link": _url("hosting:stay", pk=recipient.pk)},
+        key=f"peer-message-{message.pk}",
+    )
+    return message

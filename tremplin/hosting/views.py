@@ -1,0 +1,569 @@
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from tremplin.hosting import selectors, services
+from tremplin.hosting.forms import (
+    ActivityForm,
+    FeedbackForm,
+    HousingForm,
+    InstallationForm,
+    LocalAidForm,
+    PeerMessageForm,
+    PeriodForm,
+    PhotoForm,
+    StayForm,
+    SupportProposalForm,
+    SupportRequestForm,
+    TerritoryPageForm,
+)
+from tremplin.hosting.ics import stay_ics
+from tremplin.hosting.models import (
+    Activity,
+    Housing,
+    InstallationCheck,
+    OfferSupport,
+    Stay,
+    SupportStatus,
+    TerritoryPage,
+)
+from tremplin.hosting.permissions import (
+    get_activity_for_agent,
+    get_booking_for_agent,
+    get_collectivity_for_agent,
+    get_housing_for_agent,
+    get_stay_for_professional,
+    get_support_for_decider,
+    is_agent,
+)
+from tremplin.offers.models import Offer
+from tremplin.offers.permissions import get_offer_for_editor
+from tremplin.organisations.models import Organisation, OrganisationStatus
+
+
+def _error_text(error: ValidationError | PermissionDenied) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or _("Action non autorisée.")
+
+
+# Public pages ------------------------------------------------------------------------------------
+
+
+@login_not_required
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    pages = (
+        TerritoryPage.objects.filter(
+            is_published=True, organisation__status=OrganisationStatus.VERIFIED
+        )
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    return render(request, "hosting/index.html", {"pages": pages})
+
+
+def _public_collectivity(request: HttpRequest, pk: int) -> tuple[Organisation, bool]:
+    organisation = get_object_or_404(Organisation.objects.collectivities(), pk=pk)
+    agent = is_agent(request.user, organisation)
+    if not agent and organisation.status != OrganisationStatus.VERIFIED:
+        raise Http404
+    return organisation, agent
+
+
+@login_not_required
+@require_safe
+def page(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation, agent = _public_collectivity(request, pk)
+    territory_page = TerritoryPage.objects.filter(organisation=organisation).first()
+    if territory_page is None or not (territory_page.is_published or agent):
+        raise Http404
+    now = timezone.now()
+    return render(
+        request,
+        "hosting/page.html",
+        {
+            "organisation": organisation,
+            "territory_page": territory_page,
+            "is_agent": agent,
+            "photos": territory_page.photos.all(),
+            "aids": territory_page.aids.all(),
+            "housings": Housing.objects.filter(organisation=organisation).select_related("commune"),
+            "activities": selectors.activities_of(organisation).exclude(starts_at__lt=now),
+            "testimonials": selectors.testimonials(organisation),
+            "supported_offers": Offer.objects.published()
+            .filter(supports__collectivity=organisation, supports__status=SupportStatus.ACCEPTED)
+            .select_related("commune"),
+        },
+    )
+
+
+@login_not_required
+@require_safe
+def housing(request: HttpRequest, pk: int) -> HttpResponse:
+    housing = get_object_or_404(Housing.objects.select_related("organisation", "commune"), pk=pk)
+    _organisation, agent = _public_collectivity(request, housing.organisation_id)
+    return render(
+        request,
+        "hosting/housing.html",
+        {
+            "housing": housing,
+            "is_agent": agent,
+            "periods": housing.periods.filter(end__gte=timezone.localdate()),
+            "calendar": selectors.night_calendar(housing, start=timezone.localdate(), days=90),
+            "period_form": PeriodForm() if agent else None,
+        },
+    )
+
+
+# Collectivité agents --------------------------------------------------------------------------------
+
+
+@require_safe
+def manage(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_collectivity_for_agent(request.user, pk)
+    supports = OfferSupport.objects.filter(collectivity=organisation).select_related(
+        "offer__organisation", "housing"
+    )
+    supported = {s.offer_id: s for s in supports}
+    return render(
+        request,
+        "hosting/manage.html",
+        {
+            "organisation": organisation,
+            "territory_page": TerritoryPage.objects.filter(organisation=organisation).first(),
+            "housings": Housing.objects.filter(organisation=organisation).select_related("commune"),
+            "activities": selectors.activities_of(organisation),
+            "bookings": selectors.bookings_to_decide(organisation),
+            "supports": supports,
+            "offers": [
+                (offer, supported.get(offer.pk))
+                for offer in selectors.offers_in_area(organisation)[:50]
+            ],
+            "proposal_form": SupportProposalForm(collectivity=organisation),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def page_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_collectivity_for_agent(request.user, pk)
+    territory_page = services.territory_page_for(organisation=organisation)
+    form = TerritoryPageForm(request.POST or None, instance=territory_page)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.territory_page_save(page=form.save(commit=False), by=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                form.add_error(None, _error_text(error))
+            else:
+                messages.success(request, _("Page du territoire enregistrée."))
+                return redirect("hosting:page_edit", pk=pk)
+        status = 400
+    return render(
+        request,
+        "hosting/page_edit.html",
+        {
+            "organisation": organisation,
+            "territory_page": territory_page,
+            "form": form,
+            "aid_form": LocalAidForm(),
+            "photo_form": PhotoForm(),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def aid_add(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_collectivity_for_agent(request.user, pk)
+    territory_page = services.territory_page_for(organisation=organisation)
+    form = LocalAidForm(request.POST)
+    if form.is_valid():
+        aid = form.save(commit=False)
+        aid.page = territory_page
+        aid.save()
+        messages.success(request, _("Aide ajoutée."))
+    else:
+        messages.error(request, _("Aide non ajoutée : donnez au moins son nom et un lien valide."))
+    return redirect("hosting:page_edit", pk=pk)
+
+
+@require_POST
+def aid_delete(request: HttpRequest, pk: int, aid_pk: int) -> HttpResponse:
+    organisation = get_collectivity_for_agent(request.user, pk)
+    territory_page = services.territory_page_for(organisation=organisation)
+    get_object_or_404(territory_page.aids, pk=aid_pk).delete()
+    messages.info(request, _("Aide retirée."))
+    return redirect("hosting:page_edit", pk=pk)
+
+
+@require_POST
+def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_collectivity_for_agent(request.user, pk)
+    territory_page = services.territory_page_for(organisation=organisation)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.territory_photo_add(
+                page=territory_page, upload=form.cleaned_data["image"], alt=form.cleaned_data["alt"]
+            )
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Photo ajoutée."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("hosting:page_edit", pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def housing_edit(request: HttpRequest, pk: int, housing_pk: int | None = None) -> HttpResponse:
+    organisation = get_collectivity_for_agent(request.user, pk)
+    instance = Housing(organisation=organisation)
+    if housing_pk is not None:
+        instance = get_housing_for_agent(request.user, housing_pk)
+        if instance.organisation_id != organisation.pk:
+            raise Http404
+    area = selectors.collectivity_communes(organisation)
+    form = HousingForm(
+        request.POST or None, instance=instance, area=area if area.exists() else None
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            housing = form.save(commit=False)
+            try:
+                services.housing_save(housing=housing, by=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("Logement enregistré : ouvrez ses périodes de disponibilité.")
+                )
+                return redirect("hosting:housing", pk=housing.pk)
+        status = 400
+    return render(
+        request,
+        "hosting/housing_edit.html",
+        {"organisation": organisation, "form": form, "housing": instance},
+        status=status,
+    )
+
+
+@require_POST
+def period_add(request: HttpRequest, housing_pk: int) -> HttpResponse:
+    housing = get_housing_for_agent(request.user, housing_pk)
+    form = PeriodForm(request.POST)
+    if form.is_valid():
+        try:
+            services.period_add(housing=housing, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Période de disponibilité ouverte."))
+    else:
+        messages.error(request, _("Indiquez les deux dates de la période."))
+    return redirect("hosting:housing", pk=housing.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def activity_edit(request: HttpRequest, pk: int, activity_pk: int | None = None) -> HttpResponse:
+    organisation = get_collectivity_for_agent(request.user, pk)
+    instance = Activity(organisation=organisation)
+    if activity_pk is not None:
+        instance = get_activity_for_agent(request.user, activity_pk)
+        if instance.organisation_id != organisation.pk:
+            raise Http404
+    form = ActivityForm(request.POST or None, instance=instance)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.activity_save(activity=form.save(commit=False), by=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Activité enregistrée."))
+                return redirect("hosting:manage", pk=pk)
+        status = 400
+    return render(
+        request,
+        "hosting/activity_edit.html",
+        {"organisation": organisation, "form": form, "activity": instance},
+        status=status,
+    )
+
+
+@require_POST
+def booking_decide(request: HttpRequest, booking_pk: int) -> HttpResponse:
+    booking = get_booking_for_agent(request.user, booking_pk)
+    try:
+        if request.POST.get("decision") == "accept":
+            services.booking_accept(booking=booking, by=request.user)
+            messages.success(request, _("Séjour accepté : le professionnel est prévenu."))
+        else:
+            services.booking_decline(
+                booking=booking, by=request.user, message=request.POST.get("message", "")
+            )
+            messages.success(request, _("Demande refusée : le professionnel est prévenu."))
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return redirect("hosting:manage", pk=booking.housing.organisation_id)
+
+
+@require_POST
+def support_propose(request: HttpRequest, pk: int, offer_pk: int) -> HttpResponse:
+    organisation = get_collectivity_for_agent(request.user, pk)
+    offer = get_object_or_404(Offer.objects.published(), pk=offer_pk)
+    form = SupportProposalForm(request.POST, collectivity=organisation)
+    if form.is_valid():
+        try:
+            services.support_propose(
+                offer=offer,
+                collectivity=organisation,
+                by=request.user,
+                housing=form.cleaned_data["housing"],
+                activities=list(form.cleaned_data["activities"]),
+                personal_welcome=form.cleaned_data["personal_welcome"],
+                message=form.cleaned_data["message"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Soutien proposé : la structure est prévenue."))
+    else:
+        messages.error(request, _("Proposition invalide : vérifiez le logement et les activités."))
+    return redirect("hosting:manage", pk=pk)
+
+
+@require_POST
+def support_request(request: HttpRequest, offer_pk: int) -> HttpResponse:
+    offer = get_offer_for_editor(request.user, offer_pk)
+    collectivities = selectors.collectivities_covering(offer.commune) if offer.commune else None
+    form = SupportRequestForm(
+        request.POST, collectivities=collectivities or Organisation.objects.none()
+    )
+    if form.is_valid():
+        try:
+            services.support_request(
+                offer=offer,
+                collectivity=form.cleaned_data["collectivity"],
+                by=request.user,
+                message=form.cleaned_data["message"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Demande envoyée à la collectivité."))
+    else:
+        messages.error(request, _("Choisissez une collectivité du territoire de l’annonce."))
+    return redirect(offer)
+
+
+@require_POST
+def support_decide(request: HttpRequest, support_pk: int) -> HttpResponse:
+    support = get_support_for_decider(request.user, support_pk)
+    was_request = support.status == SupportStatus.REQUESTED
+    housing, activities = None, []
+    if was_request:
+        form = SupportProposalForm(request.POST, collectivity=support.collectivity)
+        if form.is_valid():
+            housing = form.cleaned_data["housing"]
+            activities = list(form.cleaned_data["activities"])
+    try:
+        services.support_decide(
+            support=support,
+            by=request.user,
+            accept=request.POST.get("decision") == "accept",
+            housing=housing,
+            activities=activities,
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Réponse enregistrée."))
+    if was_request:
+        return redirect("hosting:manage", pk=support.collectivity_id)
+    return redirect(support.offer)
+
+
+# Professionals: stays --------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def stay_new(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation, _agent = _public_collectivity(request, pk)
+    if not hasattr(request.user, "professional_profile"):
+        messages.info(request, _("Pour préparer un séjour, indiquez d’abord votre profession."))
+        return redirect(f"{_profile_url()}?next={request.path}")
+    offer = None
+    offer_pk = request.GET.get("annonce") or request.POST.get("annonce") or ""
+    if offer_pk.isdigit():
+        offer = Offer.objects.published().filter(pk=int(offer_pk)).first()
+    initial = {}
+    housing_pk = request.GET.get("logement", "")
+    if housing_pk.isdigit():
+        initial["housing"] = int(housing_pk)
+    form = StayForm(request.POST or None, collectivity=organisation, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                stay = services.stay_plan(
+                    professional=request.user,
+                    collectivity=organisation,
+                    offer=offer,
+                    start=form.cleaned_data["start"],
+                    end=form.cleaned_data["end"],
+                    housing=form.cleaned_data["housing"],
+                    activities=list(form.cleaned_data["activities"]),
+                    peers_visible=form.cleaned_data["peers_visible"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Séjour préparé : la demande de logement est envoyée."))
+                return redirect(stay)
+        status = 400
+    return render(
+        request,
+        "hosting/stay_new.html",
+        {"organisation": organisation, "form": form, "offer": offer},
+        status=status,
+    )
+
+
+def _profile_url() -> str:
+    from django.urls import reverse
+
+    return reverse("accounts:profile")
+
+
+@require_safe
+def stays(request: HttpRequest) -> HttpResponse:
+    return render(request, "hosting/stays.html", {"stays": selectors.stays_of(request.user)})
+
+
+@require_safe
+def stay(request: HttpRequest, pk: int) -> HttpResponse:
+    stay = get_stay_for_professional(request.user, pk)
+    territory_page = TerritoryPage.objects.filter(organisation=stay.collectivity).first()
+    peers = selectors.peers_of(stay)
+    return render(
+        request,
+        "hosting/stay.html",
+        {
+            "stay": stay,
+            "territory_page": territory_page,
+            "bookings": stay.bookings.select_related("housing__commune"),
+            "activities": stay.activities.all(),
+            "peers": peers,
+            "peer_form": PeerMessageForm() if peers else None,
+            "peer_messages": stay.peer_messages_received.select_related(
+                "sender__professional"
+            ).order_by("-created_at")[:20],
+            "feedback_open": stay.cancelled_at is None
+            and timezone.localdate() >= stay.end - timedelta(days=1),
+        },
+    )
+
+
+@require_safe
+def stay_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    stay = get_stay_for_professional(request.user, pk)
+    response = HttpResponse(stay_ics(stay), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="sejour-{stay.pk}.ics"'
+    return response
+
+
+@require_POST
+def stay_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    stay = get_stay_for_professional(request.user, pk)
+    services.stay_cancel(stay=stay, by=request.user)
+    messages.info(request, _("Séjour annulé."))
+    return redirect("hosting:stays")
+
+
+@require_http_methods(["GET", "POST"])
+def feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    stay = get_stay_for_professional(request.user, pk)
+    existing = getattr(stay, "feedback", None)
+    initial = {}
+    if existing is not None:
+        initial = {
+            name: getattr(existing, name)
+            for name in ("went_well", "to_improve", "would_come_back", "would_settle", "publish")
+        }
+    form = FeedbackForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.feedback_save(stay=stay, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, error)
+            else:
+                messages.success(request, _("Merci pour votre retour !"))
+                return redirect(stay)
+        status = 400
+    return render(request, "hosting/feedback.html", {"stay": stay, "form": form}, status=status)
+
+
+@require_POST
+def peer_message(request: HttpRequest, pk: int, peer_pk: int) -> HttpResponse:
+    stay = get_stay_for_professional(request.user, pk)
+    recipient = get_object_or_404(Stay, pk=peer_pk)
+    form = PeerMessageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.peer_message_send(
+                sender=stay, recipient=recipient, body=form.cleaned_data["body"]
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Message envoyé."))
+    else:
+        messages.error(request, _("Écrivez un message (2 000 caractères au plus)."))
+    return redirect(stay)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def installation(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-click question: the emailed link carries the answer, a click confirms it."""
+    check = get_object_or_404(
+        InstallationCheck.objects.select_related("stay__collectivity"), token=token
+    )
+    answer = request.GET.get("reponse", "")
+    form = InstallationForm(
+        request.POST or None, initial={"settled": answer} if answer in ("oui", "non") else {}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.installation_answer(
+            check=check,
+            settled=form.cleaned_data["settled"],
+            commune=form.cleaned_data["commune_name"],
+        )
+        return render(request, "hosting/installation_thanks.html", {"check": check})
+    return render(
+        request,
+        "hosting/installation.html",
+        {"check": check, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
