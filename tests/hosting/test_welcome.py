@@ -355,3 +355,12 @@ class TestStays:
         client.post(url, {"settled": "oui", "commune_name": "Felletin"})
         check.refresh_from_db()
         assert check.settled is True and check.commune == commune
+
+
+def test_the_commune_profile_links_to_the_welcome_of_the_collectivities_covering_it(
+    client, collectivity, commune
+):
+    TerritoryPage.objects.create(organisation=collectivity, is_published=True)
+    response = client.get(reverse("territories:commune", args=[commune.insee]))
+    assert 'data-testid="welcome-pages"' in response.text
+    assert reverse("hosting:page", args=[collectivity.pk]) in response.text

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from tremplin.hosting.selectors import territory_pages_for
 from tremplin.territories import maps, selectors
 from tremplin.territories.indicators import INDICATORS
 from tremplin.territories.models import Commune, DataSource, Departement, Epci, Region
@@ -64,6 +65,7 @@ def commune(request: HttpRequest, insee: str) -> HttpResponse:
             "nearby": nearby,
             "town_hall_point": _point_in_outline(commune),
             "sources": DataSource.objects.all(),
+            "welcome_pages": territory_pages_for(commune),
         },
     )
 

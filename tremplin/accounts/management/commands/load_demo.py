@@ -11,6 +11,7 @@ from django.utils import timezone
 from tremplin.accounts.models import ProfessionalStatus, User
 from tremplin.accounts.services import professional_profile_save
 from tremplin.core.professions import Profession
+from tremplin.hosting.demo import welcome_demo_create
 from tremplin.offers.demo import offers_generate
 from tremplin.offers.models import Offer
 from tremplin.organisations.models import (
@@ -116,8 +117,28 @@ class Command(BaseCommand):
             admin=users["martin"],
             moderator=users["moderation"],
         )
-        del cc
+        felletin = self._organisation(
+            name="Commune de Felletin (démonstration)",
+            category=OrganisationCategory.COLLECTIVITY,
+            type=OrganisationType.COMMUNE,
+            territory_code="23079",
+            city="Felletin",
+            postal_code="23500",
+            admin=users["sophie"],
+            moderator=users["moderation"],
+        )
+        creuse = self._organisation(
+            name="Département de la Creuse (démonstration)",
+            category=OrganisationCategory.COLLECTIVITY,
+            type=OrganisationType.DEPARTEMENT,
+            territory_code="23",
+            city="Guéret",
+            postal_code="23000",
+            admin=users["sophie"],
+            moderator=users["moderation"],
+        )
         self._offers(organisations=[msp, centre, nurses])
+        self._welcome(collectivities=[cc, felletin, creuse])
 
         if lines:
             self.stdout.write(self.style.SUCCESS("Demo accounts (passwords shown only now):"))
@@ -154,6 +175,20 @@ class Command(BaseCommand):
                 f"for {len(organisations)} demo health organisations."
             )
         )
+
+    def _welcome(self, *, collectivities: list[Organisation]) -> None:
+        """Territory pages, housing, activities and a supported offer (skipped like offers)."""
+        if os.environ.get("TREMPLIN_DEMO", "").strip() == "0":
+            return
+        count = welcome_demo_create(
+            collectivities=collectivities, contact_name="Sophie Attractivité"
+        )
+        if count:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{count} demo collectivités with a territory page, housing and activities."
+                )
+            )
 
     def _organisation(
         self,
