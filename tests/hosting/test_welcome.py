@@ -364,3 +364,26 @@ def test_the_commune_profile_links_to_the_welcome_of_the_collectivities_covering
     response = client.get(reverse("territories:commune", args=[commune.insee]))
     assert 'data-testid="welcome-pages"' in response.text
     assert reverse("hosting:page", args=[collectivity.pk]) in response.text
+
+
+def test_the_funnel_counts_stays_housing_feedback_and_installations(collectivity, commune):
+    from tremplin.hosting.selectors import welcome_funnel
+
+    housing = HousingFactory(organisation=collectivity, commune=commune)
+    agent = agent_of(collectivity)
+    stays = [
+        services.stay_plan(
+            professional=UserFactory(professional=True),
+            collectivity=collectivity,
+            start=day(1 + 10 * i),
+            end=day(5 + 10 * i),
+            housing=housing,
+        )
+        for i in range(3)
+    ]
+    services.booking_accept(booking=stays[0].bookings.get(), by=agent)
+    services.stay_cancel(stay=stays[2], by=stays[2].professional)
+    check = InstallationCheck.objects.filter(stay=stays[0]).first()
+    services.installation_answer(check=check, settled=True, commune=commune)
+
+    assert welcome_funnel(collectivity) == {"stays": 2, "housed": 1, "feedbacks": 0, "installed": 1}

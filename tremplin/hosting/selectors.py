@@ -9,6 +9,7 @@ from tremplin.hosting.models import (
     Activity,
     BookedNight,
     Booking,
+    BookingStatus,
     Housing,
     OfferSupport,
     Stay,
@@ -158,3 +159,22 @@ def offer_support_panel(*, user: User, offer: Offer, is_member: bool) -> dict:
         if covering.exists():
             panel["request_form"] = SupportRequestForm(collectivities=covering)
     return panel
+
+
+def welcome_funnel(organisation: Organisation) -> dict[str, int]:
+    """What a collectivité's welcome led to: stays, accepted housing, feedback, installations
+    (professionals who answered "yes" to the installation question at least once)."""
+    from tremplin.hosting.models import InstallationCheck, StayFeedback
+
+    stays = Stay.objects.filter(collectivity=organisation, cancelled_at__isnull=True)
+    return {
+        "stays": stays.count(),
+        "housed": Booking.objects.filter(
+            housing__organisation=organisation, status=BookingStatus.ACCEPTED
+        ).count(),
+        "feedbacks": StayFeedback.objects.filter(stay__in=stays).count(),
+        "installed": InstallationCheck.objects.filter(stay__in=stays, settled=True)
+        .values("stay__professional")
+        .distinct()
+        .count(),
+    }

@@ -148,6 +148,7 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
                 for offer in selectors.offers_in_area(organisation)[:50]
             ],
             "proposal_form": SupportProposalForm(collectivity=organisation),
+            "funnel": selectors.welcome_funnel(organisation),
         },
     )
 
