@@ -116,3 +116,23 @@ def test_applications_to_offers_closed_more_than_two_years_ago_are_anonymised(
     assert old.candidate is None and old.anonymised_at is not None
     assert recent.candidate is not None
     assert open_offer.candidate is not None
+
+
+def test_the_export_holds_the_discovery_stays(candidate):
+    from tests.hosting.factories import HousingFactory
+    from tremplin.hosting.services import stay_plan
+
+    housing = HousingFactory()
+    stay_plan(
+        professional=candidate,
+        collectivity=housing.organisation,
+        start=timezone.localdate() + timedelta(days=2),
+        end=timezone.localdate() + timedelta(days=6),
+        housing=housing,
+    )
+    data = json.loads(
+        zipfile.ZipFile(io.BytesIO(candidate_export(user=candidate))).read("donnees.json")
+    )
+    [stay] = data["stays"]
+    assert stay["territory"] == housing.organisation.name
+    assert stay["bookings"][0]["status"] == "requested"

@@ -95,6 +95,7 @@ def candidate_export(*, user: User) -> bytes:
             }
             for saved in SavedOffer.objects.filter(user=user).select_related("offer")
         ],
+        "stays": _stays(user),
         "documents": [
             {
                 "file": paths[doc.pk],
@@ -113,6 +114,49 @@ def candidate_export(*, user: User) -> bytes:
             with doc.file.open("rb") as source:
                 archive.writestr(paths[doc.pk], source.read())
     return buffer.getvalue()
+
+
+def _stays(user: User) -> list[dict]:
+    from tremplin.hosting.models import Stay
+
+    stays = Stay.objects.filter(professional=user).select_related("collectivity", "offer")
+    return [
+        {
+            "territory": stay.collectivity.name,
+            "offer_id": stay.offer_id,
+            "start": _iso(stay.start),
+            "end": _iso(stay.end),
+            "cancelled_at": _iso(stay.cancelled_at),
+            "visible_to_peers": stay.peers_visible,
+            "bookings": [
+                {
+                    "housing": b.housing.name,
+                    "start": _iso(b.start),
+                    "end": _iso(b.end),
+                    "status": b.status,
+                }
+                for b in stay.bookings.select_related("housing")
+            ],
+            "activities": [activity.title for activity in stay.activities.all()],
+            "feedback": (
+                {
+                    "went_well": stay.feedback.went_well,
+                    "to_improve": stay.feedback.to_improve,
+                    "would_come_back": stay.feedback.would_come_back,
+                    "would_settle": stay.feedback.would_settle,
+                    "published": stay.feedback.publish,
+                }
+                if hasattr(stay, "feedback")
+                else None
+            ),
+            "installation_answers": [
+                {"months": c.months, "settled": c.settled, "commune": c.commune_id}
+                for c in stay.installation_checks.filter(answered_at__isnull=False)
+            ],
+            "messages_sent_to_peers": [m.body for m in stay.peer_messages_sent.all()],
+        }
+        for stay in stays
+    ]
 
 
 def _anonymise(applications: list[Application], now: datetime) -> None:
