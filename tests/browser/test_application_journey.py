@@ -7,24 +7,16 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.applications.factories import pdf_bytes
+from tests.browser.helpers import log_in
 from tests.offers.factories import OfferFactory
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 from tremplin.applications.models import Application, ApplicationStatus, Document
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", name="Mon compte", exact=True)).to_be_visible()
 
 
 def test_a_professional_applies_and_the_organisation_accepts(

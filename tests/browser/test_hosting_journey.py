@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.browser.helpers import log_in
 from tests.hosting.factories import agent_of, collectivity_for
 from tests.offers.factories import OfferFactory
 from tests.organisations.factories import MembershipFactory
@@ -16,15 +17,6 @@ from tests.territories.factories import CommuneFactory
 from tremplin.hosting.models import Booking, BookingStatus, Stay
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", name="Mon compte", exact=True)).to_be_visible()
 
 
 def plan_stay(page: Page, base: str, offer_pk: int, start: str, end: str) -> None:

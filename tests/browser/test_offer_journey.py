@@ -6,21 +6,14 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.browser.helpers import log_in
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 from tests.territories.factories import CommuneFactory, DepartementFactory
 from tremplin.offers.jsonld import REQUIRED_FIELDS
 from tremplin.offers.models import Offer, OfferStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", name="Mon compte", exact=True)).to_be_visible()
 
 
 def score(page: Page) -> int:

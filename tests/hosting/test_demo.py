@@ -1,8 +1,6 @@
-import io
-
 import pytest
-from django.core.management import call_command
 
+from tests.accounts.demo import load_demo
 from tests.territories.factories import CommuneFactory, EpciFactory
 from tremplin.hosting.models import Housing, OfferSupport, SupportStatus, TerritoryPage
 from tremplin.offers.models import Offer
@@ -18,16 +16,6 @@ def communes():
                        population=population)
         for insee, name, population in [("23079", "Felletin", 1700), ("23008", "Aubusson", 3300)]
     ]  # fmt: skip
-
-
-def load_demo(monkeypatch, value=None):
-    if value is None:
-        monkeypatch.delenv("TREMPLIN_DEMO", raising=False)
-    else:
-        monkeypatch.setenv("TREMPLIN_DEMO", value)
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
 
 
 def test_the_demo_has_collectivities_with_a_welcome_and_a_supported_offer(communes, monkeypatch):

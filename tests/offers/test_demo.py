@@ -1,12 +1,11 @@
-import io
 import random
 from collections import Counter
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
+from tests.accounts.demo import load_demo
 from tests.organisations.factories import OrganisationFactory
 from tests.territories.factories import CommuneFactory
 from tremplin.core.professions import Profession
@@ -131,16 +130,6 @@ def test_it_prefers_communes_with_few_doctors(communes):
 def test_it_refuses_to_invent_places(db):
     with pytest.raises(ValueError, match="commune"):
         generate(3, organisations=[OrganisationFactory(verified=True)])
-
-
-def load_demo(monkeypatch, value=None):
-    if value is None:
-        monkeypatch.delenv("TREMPLIN_DEMO", raising=False)
-    else:
-        monkeypatch.setenv("TREMPLIN_DEMO", value)
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
 
 
 def test_load_demo_publishes_demo_offers_once(communes, monkeypatch):

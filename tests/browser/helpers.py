@@ -1,0 +1,13 @@
+from playwright.sync_api import Page, expect
+
+from tests.accounts.factories import DEFAULT_PASSWORD
+
+
+def log_in(page: Page, base: str, email: str) -> None:
+    """Log in through the real form (leaving any previous session first)."""
+    page.context.clear_cookies()
+    page.goto(f"{base}/compte/connexion/")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", name="Mon compte", exact=True)).to_be_visible()
