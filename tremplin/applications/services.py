@@ -343,7 +343,8 @@ def thread_notify(*, application_id: int, side: str, now: datetime | None = None
     now = now or timezone.now()
     with transaction.atomic():
         application = (
-            Application.objects.select_for_update()
+            # `of=self`: PostgreSQL cannot lock the nullable side (candidate) of an outer join.
+            Application.objects.select_for_update(of=("self",))
             .select_related("offer__organisation", "candidate")
             .filter(pk=application_id)
             .first()
