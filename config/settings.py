@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "tremplin.offers",
     "tremplin.applications",
     "tremplin.hosting",
+    "tremplin.matching",
     "tremplin.api",
 ]
 

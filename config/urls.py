@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("tremplin.core.urls")),
     path("compte/", include("tremplin.accounts.urls")),
     path("organisations/", include("tremplin.organisations.urls")),
+    # Among the territories pages; none of their patterns matches « pour-moi/ ».
+    path("territoires/pour-moi/", include("tremplin.matching.urls")),
     path("territoires/", include("tremplin.territories.urls")),
     path("annonces/", include("tremplin.offers.urls")),
     path("candidatures/", include("tremplin.applications.urls")),

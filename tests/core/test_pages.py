@@ -17,6 +17,7 @@ PUBLIC = {
     "territories:index",
     "territories:search",
     "offers:search",
+    "matching:search",
     "hosting:index",
 }
 

@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from tremplin.matching.api import router as matching_router
 from tremplin.offers.api import router as offers_router
 from tremplin.territories.api import router as territories_router
 
@@ -20,6 +21,7 @@ api = NinjaAPI(
 )
 api.add_router("/", territories_router)
 api.add_router("/", offers_router)
+api.add_router("/", matching_router)
 
 
 @api.exception_handler(ValidationError)

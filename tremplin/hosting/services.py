@@ -249,9 +249,11 @@ def activity_save(*, activity: Activity, by: User) -> Activity:
 
 def _offer_flags_refresh(offer: Offer) -> None:
     accepted = offer.supports.filter(status=SupportStatus.ACCEPTED)
+    # `updated_at` too: feeds, mirrors and the matching matrix notice the change.
     Offer.objects.filter(pk=offer.pk).update(
         supported_housing=accepted.filter(housing__isnull=False).exists(),
         supported_welcome=accepted.filter(personal_welcome=True).exists(),
+        updated_at=timezone.now(),
     )
 
 

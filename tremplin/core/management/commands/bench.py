@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-BENCHMARKED_APPS = ["tremplin.territories", "tremplin.offers"]
+BENCHMARKED_APPS = ["tremplin.territories", "tremplin.offers", "tremplin.matching"]
 
 
 def _cpu() -> str:

@@ -1,0 +1,232 @@
+"""Matching in the public API: the criteria of the page's URL, ranked territories as JSON.
+
+The parameters are read by the page's own form (`MatchingForm`), so the API and the page accept
+and refuse exactly the same things; their OpenAPI description is generated from that form."""
+
+from django import forms
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from tremplin.matching import selectors
+from tremplin.matching.forms import MatchingForm
+from tremplin.matching.selectors import MatchingResult
+
+router = Router(tags=["correspondance"])
+DEFAULT_LIMIT = 50
+
+
+class ContributionOut(Schema):
+    criterion: str
+    label: str
+    importance: str
+    satisfaction: float | None
+    points: float
+    max_points: float
+    met: bool
+    text: str
+
+
+class TerritoryOut(Schema):
+    rank: int
+    kind: str
+    code: str
+    name: str
+    score: float
+    explanation: str
+    caveats: str
+    departement: str
+    departement_name: str
+    population: int | None
+    latitude: float | None
+    longitude: float | None
+    commune: str
+    commune_name: str
+    url: str
+    offers_url: str
+    contributions: list[ContributionOut]
+
+
+class CriterionOut(Schema):
+    key: str
+    label: str
+    importance: str
+    defaulted: bool
+    detail: str
+    ignored_reason: str
+
+
+class RelaxationOut(Schema):
+    criterion: str
+    label: str
+    count: int
+
+
+class MatchingOut(Schema):
+    scale: str
+    count: int
+    total: int
+    message: str
+    criteria: list[CriterionOut]
+    relaxations: list[RelaxationOut]
+    results: list[TerritoryOut]
+
+
+class MatchingError(Schema):
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+def _schema(field: forms.Field) -> dict:
+    if isinstance(field, forms.MultipleChoiceField):
+        values = [str(value) for value, _label in field.choices]
+        return {"type": "array", "items": {"type": "string", "enum": values}}
+    if isinstance(field, forms.IntegerField):
+        return {"type": "integer", "minimum": field.min_value, "maximum": field.max_value}
+    if isinstance(field, forms.ChoiceField):
+        values = []
+        for value, label in field.choices:
+            if isinstance(label, list | tuple):  # optgroup
+                values += [str(v) for v, _label in label]
+            elif value:
+                values.append(str(value))
+        return {"type": "string", "enum": values}
+    return {"type": "string", "maxLength": getattr(field, "max_length", None) or 300}
+
+
+def _parameters() -> list[dict]:
+    form = MatchingForm()
+    parameters = [
+        {
+            "in": "query",
+            "name": name,
+            "required": field.required,
+            "description": " ".join(str(p) for p in (field.label, field.help_text) if p),
+            "schema": _schema(field),
+            **(
+                {"style": "form", "explode": True}
+                if isinstance(field, forms.MultipleChoiceField)
+                else {}
+            ),
+        }
+        for name, field in form.fields.items()
+        if name != "echelle"
+    ]
+    parameters.append(
+        {
+            "in": "query",
+            "name": "limit",
+            "required": False,
+            "description": "Nombre de résultats (1 à 200, 50 par défaut).",
+            "schema": {"type": "integer", "minimum": 1, "maximum": selectors.MAX_LIMIT},
+        }
+    )
+    return parameters
+
+
+def _out(result: MatchingResult) -> dict:
+    return {
+        "scale": result.scale,
+        "count": result.count,
+        "total": result.total,
+        "message": " ".join(m for m in (result.no_result_message, result.relaxation_message) if m),
+        "criteria": [
+            {
+                "key": c.key,
+                "label": c.label,
+                "importance": c.importance,
+                "defaulted": c.defaulted,
+                "detail": c.detail,
+                "ignored_reason": c.ignored_reason,
+            }
+            for c in result.applied
+        ],
+        "relaxations": [
+            {"criterion": r.key, "label": r.label, "count": r.count} for r in result.relaxations
+        ],
+        "results": [
+            {
+                "rank": item.rank,
+                "kind": item.kind,
+                "code": item.code,
+                "name": item.name,
+                "score": round(item.score, 1),
+                "explanation": item.explanation,
+                "caveats": item.caveats,
+                "departement": item.departement,
+                "departement_name": item.departement_name,
+                "population": item.population,
+                "latitude": item.latitude,
+                "longitude": item.longitude,
+                "commune": item.commune_code,
+                "commune_name": item.commune_name,
+                "url": item.url,
+                "offers_url": item.offers_url,
+                "contributions": [
+                    {
+                        "criterion": c.key,
+                        "label": c.label,
+                        "importance": c.importance,
+                        "satisfaction": None
+                        if c.satisfaction is None
+                        else round(c.satisfaction, 3),
+                        "points": round(c.points, 1),
+                        "max_points": round(c.max_points, 1),
+                        "met": c.met,
+                        "text": c.text,
+                    }
+                    for c in item.contributions
+                ],
+            }
+            for item in result.results
+        ],
+    }
+
+
+def _matching(request: HttpRequest, scale: str) -> Status:
+    form = MatchingForm(request.GET)
+    limit_text = request.GET.get("limit", "") or str(DEFAULT_LIMIT)
+    limit_ok = limit_text.isdigit() and 1 <= int(limit_text) <= selectors.MAX_LIMIT
+    if not form.is_valid() or not limit_ok:
+        errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+        detail = form.error_summary() if form.errors else ""
+        if not limit_ok:
+            message = _("« %(value)s » : indiquez un nombre de résultats de 1 à %(max)s.") % {
+                "value": limit_text,
+                "max": selectors.MAX_LIMIT,
+            }
+            errors["limit"] = [message]
+            detail = f"{detail} limit : {message}".strip()
+        return Status(422, {"detail": detail, "errors": errors})
+    result = selectors.matching_search(criteria=form.criteria(), scale=scale, limit=int(limit_text))
+    return Status(200, _out(result))
+
+
+DESCRIPTION = (
+    "Les paramètres sont ceux de la page /territoires/pour-moi/ : la profession (obligatoire), "
+    "l’importance de chaque critère (indifferent, souhaitable, important, indispensable ; vide : "
+    "celle par défaut pour la profession) et leurs précisions. Chaque résultat donne son score "
+    "sur 100, la part de chaque critère et une explication. Méthode : docs/matching.md."
+)
+
+
+@router.get(
+    "/matching/communes",
+    response={200: MatchingOut, 422: MatchingError},
+    summary="Classer les communes selon mes critères",
+    description=DESCRIPTION,
+    openapi_extra={"parameters": _parameters()},
+)
+def matching_communes(request: HttpRequest) -> Status:
+    return _matching(request, "communes")
+
+
+@router.get(
+    "/matching/epcis",
+    response={200: MatchingOut, 422: MatchingError},
+    summary="Classer les intercommunalités selon mes critères",
+    description=DESCRIPTION + " Une intercommunalité vaut sa meilleure commune.",
+    openapi_extra={"parameters": _parameters()},
+)
+def matching_epcis(request: HttpRequest) -> Status:
+    return _matching(request, "epci")

@@ -1,0 +1,328 @@
+"""Why a territory ranks where it does: each criterion's points and a short French sentence.
+
+Only the results shown are explained (50 at most), so plain Python loops are fine here.
+"""
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+from django.utils import formats
+from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
+
+from tremplin.matching.matrix import (
+    KIND_VALUES,
+    NEAR_KM,
+    UNKNOWN_KM,
+    ZONAGE_CATEGORIES,
+    distances_km,
+    unit_vectors,
+)
+from tremplin.matching.scoring import (
+    CRITERIA,
+    DISTANCE_CRITERIA,
+    PROFESSION_APL,
+    Importance,
+    Query,
+    Ranking,
+)
+from tremplin.offers.models import OfferKind
+from tremplin.territories.indicators import INDICATORS, ZONAGE_LABELS
+
+SIZE_LABELS = {
+    1: gettext_lazy("village"),
+    2: gettext_lazy("petite ville"),
+    3: gettext_lazy("ville moyenne"),
+    4: gettext_lazy("grande ville"),
+}
+KIND_LABELS = dict(OfferKind.choices)
+IMPORTANCE_LABELS = dict(Importance.choices)
+
+
+@dataclass(frozen=True)
+class Contribution:
+    key: str
+    label: str
+    importance: str
+    satisfaction: float | None  # None: the data is unknown (counted as 0)
+    points: float  # what it adds to the score out of 100
+    max_points: float  # what it would add fully satisfied
+    met: bool  # reaches the threshold of "indispensable"
+    text: str
+
+    @property
+    def summary(self) -> str:
+        """One line of "Détail du score"."""
+        return _("%(label)s (%(importance)s) : %(points)s points sur %(most)s — %(text)s") % {
+            "label": self.label,
+            "importance": self.importance_label.lower(),
+            "points": _number(self.points, 1),
+            "most": _number(self.max_points, 1),
+            "text": self.text,
+        }
+
+    @property
+    def importance_label(self) -> str:
+        return str(IMPORTANCE_LABELS.get(self.importance, self.importance))
+
+    @property
+    def known(self) -> bool:
+        return self.satisfaction is not None
+
+    @property
+    def favourable(self) -> bool:
+        return self.satisfaction is not None and self.satisfaction >= 0.5
+
+
+@functools.cache
+def _separators(language: str | None) -> dict[int, str] | None:
+    """The active language's decimal and thousand separators, when it groups by three."""
+    if formats.get_format("NUMBER_GROUPING") != 3:
+        return None
+    return str.maketrans(
+        {
+            ",": formats.get_format("THOUSAND_SEPARATOR"),
+            ".": formats.get_format("DECIMAL_SEPARATOR"),
+        }
+    )
+
+
+def _number(value: float, decimals: int = 0) -> str:
+    """A number as the language writes it (what `number_format` does, for hundreds of figures
+    per page at a fraction of its cost)."""
+    table = _separators(get_language())
+    if table is None:
+        return formats.number_format(value, decimal_pos=decimals, force_grouping=True)
+    return f"{value:,.{decimals}f}".translate(table)
+
+
+def _km(value: float) -> str:
+    if value < 1:
+        return _("moins d’1 km")
+    return _("%(km)s km") % {"km": _number(value)}
+
+
+class Explainer:
+    """Sentences for the rows of one ranking."""
+
+    def __init__(self, ranking: Ranking) -> None:
+        self.ranking = ranking
+        self.query: Query = ranking.query
+        self.matrix = self.query.matrix
+        self.criteria = self.query.criteria
+        self._kind_counts: np.ndarray | None = None
+        self._labels = {key: str(CRITERIA[key].label) for key in ranking.weights}
+
+    def contributions(self, row: int) -> list[Contribution]:
+        """Every criterion that counts, for one commune, the largest contribution first."""
+        total = self.ranking.total_weight
+        items = []
+        for key, weight in self.ranking.weights.items():
+            satisfaction = float(self.query.satisfaction(key)[row])
+            known = self._known(key, row)
+            max_points = 100 * weight / total if total else 0.0
+            items.append(
+                Contribution(
+                    key=key,
+                    label=self._labels[key],
+                    importance=self.criteria.importance[key],
+                    satisfaction=satisfaction if known else None,
+                    points=max_points * satisfaction,
+                    max_points=max_points,
+                    met=satisfaction >= CRITERIA[key].threshold,
+                    text=self.text(key, row, satisfaction, known),
+                )
+            )
+        return sorted(items, key=lambda c: (-c.points, -c.max_points))
+
+    def _known(self, key: str, row: int) -> bool:
+        column = self.query.column_of(key)
+        if column is not None:
+            return bool(self.matrix.is_known(column)[row])
+        if key in DISTANCE_CRITERIA:
+            return bool(self.matrix.column(DISTANCE_CRITERIA[key])[row] < UNKNOWN_KM)
+        if key == "proximite":
+            return bool(self.matrix.positioned[row])
+        if key == "taille":
+            return bool(self.matrix.size_class[row] > 0)
+        return True
+
+    def text(self, key: str, row: int, satisfaction: float, known: bool) -> str:
+        method = getattr(self, f"_text_{key}")
+        if not known:
+            return _("%(criterion)s : donnée inconnue") % {"criterion": self._labels[key].lower()}
+        return method(row, satisfaction)
+
+    def _text_besoin(self, row: int, share: float) -> str:
+        label = str(INDICATORS[PROFESSION_APL[self.criteria.profession]].label)
+        if share >= 0.9:
+            return _("%(label)s parmi les 10 %% les plus faibles") % {"label": label}
+        if share >= 0.75:
+            return _("%(label)s parmi les 25 %% les plus faibles") % {"label": label}
+        if share >= 0.5:
+            return _("%(label)s plus faible que %(share)s %% des communes") % {
+                "label": label,
+                "share": round(share * 100),
+            }
+        return _("%(label)s plus élevée que %(share)s %% des communes") % {
+            "label": label,
+            "share": round((1 - share) * 100),
+        }
+
+    def _text_zonage(self, row: int, satisfaction: float) -> str:
+        category = ZONAGE_CATEGORIES[int(self.matrix.zonage[row])]
+        return str(ZONAGE_LABELS.get(category, category))
+
+    def _kinds_near(self, row: int) -> np.ndarray:
+        """How many offers of each kind asked lie within NEAR_KM of a commune."""
+        if self._kind_counts is None:
+            kinds = self.criteria.offer_kinds or tuple(KIND_VALUES)
+            offers, size = self.matrix.offers, self.matrix.size
+            self._kind_counts = np.zeros((size, len(KIND_VALUES)), dtype=np.int32)
+            for kind in kinds:
+                communes = offers.communes_of(self.criteria.profession, (kind,))
+                self._kind_counts[:, KIND_VALUES.index(kind)] = np.bincount(
+                    communes, minlength=size
+                )
+        return self._kind_counts[self.matrix.neighbours(row)].sum(axis=0)
+
+    def _text_annonces(self, row: int, satisfaction: float) -> str:
+        count = round(float(self.query.offer_count()[row]))
+        near = {"km": _number(NEAR_KM)}
+        if count == 0:
+            return _("aucune annonce à moins de %(km)s km") % near
+        by_kind = self._kinds_near(row)
+        kinds = [(KIND_VALUES[i], int(c)) for i, c in enumerate(by_kind) if c]
+        if len(kinds) == 1:
+            return ngettext(
+                "%(count)s annonce (%(kind)s) à moins de %(km)s km",
+                "%(count)s annonces (%(kind)s) à moins de %(km)s km",
+                count,
+            ) % {"count": count, "kind": str(KIND_LABELS[kinds[0][0]]).lower(), **near}
+        detail = ", ".join(f"{c} {str(KIND_LABELS[kind]).lower()}" for kind, c in kinds)
+        return ngettext(
+            "%(count)s annonce à moins de %(km)s km (%(detail)s)",
+            "%(count)s annonces à moins de %(km)s km (%(detail)s)",
+            count,
+        ) % {"count": count, "detail": detail, **near}
+
+    def _text_logement(self, row: int, satisfaction: float) -> str:
+        count = round(float(self.matrix.housing_count[row]))
+        near = {"km": _number(NEAR_KM)}
+        if count == 0:
+            return _("pas de logement offert à moins de %(km)s km") % near
+        return ngettext(
+            "logement offert (%(count)s annonce à moins de %(km)s km)",
+            "logement offert (%(count)s annonces à moins de %(km)s km)",
+            count,
+        ) % {"count": count, **near}
+
+    def _distance(self, key: str, row: int, satisfaction: float, near: str, far: str) -> str:
+        km = float(self.matrix.column(DISTANCE_CRITERIA[key])[row])
+        return (near if satisfaction >= 1 else far) % {"distance": _km(km)}
+
+    def _text_gare(self, row: int, satisfaction: float) -> str:
+        return self._distance(
+            "gare",
+            row,
+            satisfaction,
+            _("gare à %(distance)s"),
+            _("gare la plus proche à %(distance)s"),
+        )
+
+    def _text_hopital(self, row: int, satisfaction: float) -> str:
+        return self._distance(
+            "hopital",
+            row,
+            satisfaction,
+            _("site hospitalier à %(distance)s"),
+            _("site hospitalier le plus proche à %(distance)s"),
+        )
+
+    def _text_cinema(self, row: int, satisfaction: float) -> str:
+        return self._distance(
+            "cinema",
+            row,
+            satisfaction,
+            _("cinéma à %(distance)s"),
+            _("cinéma le plus proche à %(distance)s"),
+        )
+
+    def _text_littoral(self, row: int, satisfaction: float) -> str:
+        if float(self.matrix.column("coast_km")[row]) < 0.5:
+            return _("commune littorale")
+        return self._distance(
+            "littoral",
+            row,
+            satisfaction,
+            _("littoral à %(distance)s"),
+            _("littoral le plus proche à %(distance)s"),
+        )
+
+    def _text_zrr(self, row: int, satisfaction: float) -> str:
+        if satisfaction >= 1:
+            return _("classée en ZRR")
+        if satisfaction > 0:
+            return _("partiellement classée en ZRR")
+        return _("hors ZRR")
+
+    def _text_proximite(self, row: int, satisfaction: float) -> str:
+        origins = self.criteria.origins
+        points = unit_vectors(
+            np.asarray([o.latitude for o in origins]), np.asarray([o.longitude for o in origins])
+        )
+        distances = distances_km(points, self.matrix.xyz[row])
+        nearest = int(np.argmin(distances))
+        if distances[nearest] < 1:
+            return _("à %(name)s") % {"name": origins[nearest].name}
+        return _("à %(distance)s de %(name)s") % {
+            "distance": _km(float(distances[nearest])),
+            "name": origins[nearest].name,
+        }
+
+    def _text_taille(self, row: int, satisfaction: float) -> str:
+        return _("%(size)s (%(population)s habitants)") % {
+            "size": str(SIZE_LABELS[int(self.matrix.size_class[row])]),
+            "population": _number(float(self.matrix.population[row])),
+        }
+
+    def _count_text(self, key: str, row: int, none: str, some: tuple[str, str]) -> str:
+        count = int(self.matrix.raw[key][row])
+        if count == 0:
+            return none
+        return ngettext(some[0], some[1], count) % {"count": _number(count)}
+
+    def _text_ecoles(self, row: int, satisfaction: float) -> str:
+        return self._count_text(
+            "schools_primary", row, _("pas d’école"), ("%(count)s école", "%(count)s écoles")
+        )
+
+    def _text_commerces(self, row: int, satisfaction: float) -> str:
+        return self._count_text(
+            "shops", row, _("pas de commerce"), ("%(count)s commerce", "%(count)s commerces")
+        )
+
+    def _text_emploi(self, row: int, share: float) -> str:
+        rate = float(self.matrix.raw["unemployment"][row])
+        return _(
+            "chômage de la zone d’emploi à %(rate)s %% (plus faible que %(share)s %% des communes)"
+        ) % {
+            "rate": _number(rate, 1),
+            "share": round(share * 100),
+        }
+
+
+# A short line: the rest is in the score's detail.
+MAX_REASONS = 5
+MAX_CAVEATS = 3
+
+
+def explanation(contributions: list[Contribution]) -> str:
+    """The favourable reasons, the weightiest first: "gare à 4 km ; logement offert (…)"."""
+    return " ; ".join([c.text for c in contributions if c.favourable][:MAX_REASONS])
+
+
+def caveats(contributions: list[Contribution]) -> str:
+    """What is missing or unfavourable and weighs most, for a second, quieter line."""
+    return " ; ".join([c.text for c in contributions if not c.favourable][:MAX_CAVEATS])

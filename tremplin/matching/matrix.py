@@ -1,0 +1,600 @@
+"""The feature matrix: what matching needs to know about every commune, held as NumPy arrays.
+
+Built once per process from the database (a few seconds on the full base), then reused: a
+ranking is vector arithmetic over these arrays, never a query per commune. The matrix carries
+the versions of the data it was built from; `matrix_current()` compares them with the database
+at most every CHECK_EVERY_SECONDS and rebuilds what changed: everything after an import, only
+the offer arrays when offers change. `matrix_changed()` asks for that comparison at the next
+ranking (importers, offer services); `matrix_invalidate()` drops the matrix (tests).
+
+Layout (n = number of communes, sorted by INSEE code):
+- `columns` (float32, one row per feature, n wide): the static satisfactions in [0, 1] of the
+  indicator criteria (0 where unknown, see `known`), then the distances in km to the nearest
+  station, hospital site, cinema and coastal commune (UNKNOWN_KM where there is none);
+- `xyz` (float64, n × 3): unit vectors of the centroids, for great-circle distances;
+- `population`, `size_class`, `epci`, the neighbourhood (`near_indptr`, `near_indices`: the
+  communes within NEAR_KM of each commune, itself included) and the published offers.
+See docs/matching.md.
+"""
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from django.db.models import Count, Max, Q
+
+from tremplin.core.professions import Profession
+from tremplin.offers.models import Offer, OfferKind, OfferStatus
+from tremplin.territories.geo import EARTH_RADIUS_KM
+from tremplin.territories.models import (
+    Commune,
+    DataSource,
+    Departement,
+    Epci,
+    IndicatorValue,
+    Place,
+)
+
+# The offers' version reads every offer's `updated_at` (no index): 80 ms at 100,000 offers on
+# SQLite, hence not on every request.
+CHECK_EVERY_SECONDS = 60.0
+MEMO_SIZE = 32
+# Offers and welcome packages count when they lie within this distance of a commune.
+NEAR_KM = 10.0
+# Stands for "no such place known": far enough that every distance criterion scores 0.
+UNKNOWN_KM = 1.0e6
+
+APL_KEYS = ("apl_mg", "apl_inf", "apl_sf", "apl_cd", "apl_mk")
+# Static satisfaction columns, in `columns` order; then the distance columns.
+STATIC_COLUMNS = (
+    *(f"need:{key}" for key in APL_KEYS),
+    "zonage",
+    "zrr",
+    "employment",
+    "schools",
+    "shops",
+    "housing",
+)
+DISTANCE_COLUMNS = ("station_km", "hospital_km", "cinema_km", "coast_km")
+COLUMNS = {name: index for index, name in enumerate((*STATIC_COLUMNS, *DISTANCE_COLUMNS))}
+# The satisfaction of each médecins' zonage: aids are widest in a ZIP, then a ZAC.
+ZONAGE_SATISFACTION = {"ZIP": 1.0, "ZAC": 0.75, "ZAR": 0.5, "HZ": 0.0}
+ZONAGE_CATEGORIES = list(ZONAGE_SATISFACTION)
+# Town sizes (population municipale): 1 village, 2 small town, 3 medium town, 4 city; 0 unknown.
+SIZE_BOUNDS = (2_000, 20_000, 100_000)
+PLACE_COLUMNS = {
+    Place.Kind.STATION: "station_km",
+    Place.Kind.HOSPITAL: "hospital_km",
+    Place.Kind.CINEMA: "cinema_km",
+}
+PROFESSION_CODES = {profession.value: code for code, profession in enumerate(Profession)}
+KIND_CODES = {kind.value: code for code, kind in enumerate(OfferKind)}
+KIND_VALUES = [kind.value for kind in OfferKind]
+
+
+@dataclass
+class OfferArrays:
+    """Published offers placed in a commune, sorted by profession then kind: the offers of one
+    (profession, kind) are the slice `starts[key]:starts[key + 1]`, key = profession × kinds +
+    kind, so that choosing them costs nothing."""
+
+    commune: np.ndarray  # int32 commune index
+    housing: np.ndarray  # bool: housing offered
+    starts: np.ndarray  # int64, len(PROFESSION_CODES) × len(KIND_CODES) + 1
+
+    @property
+    def nbytes(self) -> int:
+        return self.commune.nbytes + self.housing.nbytes + self.starts.nbytes
+
+    def communes_of(self, profession: str, kinds: tuple[str, ...] = ()) -> np.ndarray:
+        """Commune indices of the offers for a profession and kinds (all kinds when empty)."""
+        code = PROFESSION_CODES.get(profession)
+        if code is None:
+            return np.zeros(0, dtype=np.int32)
+        wanted = [KIND_CODES[k] for k in kinds if k in KIND_CODES] or range(len(KIND_CODES))
+        first = code * len(KIND_CODES)
+        if not kinds:  # all kinds of a profession: one slice
+            return self.commune[self.starts[first] : self.starts[first + len(KIND_CODES)]]
+        return np.concatenate(
+            [self.commune[self.starts[first + k] : self.starts[first + k + 1]] for k in wanted]
+        )
+
+
+@dataclass
+class CommuneMatrix:
+    data_version: tuple
+    offers_version: tuple
+    insee: list[str]
+    names: list[str]
+    departement: list[str]
+    departement_names: dict[str, str]
+    epci: np.ndarray  # int32 index in epci_sirens, -1 without EPCI
+    epci_sirens: list[str]
+    epci_names: list[str]
+    latitude: np.ndarray  # float32 degrees, NaN unknown
+    longitude: np.ndarray
+    xyz: np.ndarray  # float64 n × 3 unit vectors (0 where the position is unknown)
+    positioned: np.ndarray  # bool: the position is known
+    population: np.ndarray  # float32, NaN unknown
+    size_class: np.ndarray  # int8
+    columns: np.ndarray  # float32 (len(COLUMNS), n)
+    known: np.ndarray  # bool (len(STATIC_COLUMNS), n): the static value is known
+    raw: dict[str, np.ndarray]  # float32 published values for explanations (NaN unknown)
+    zonage: np.ndarray  # int8 index in ZONAGE_CATEGORIES, -1 unknown
+    near_indptr: np.ndarray  # int32 n + 1
+    near_indices: np.ndarray  # int32
+    offers: OfferArrays
+    housing_count: np.ndarray  # float32 housing offers within NEAR_KM
+    # Communes grouped by EPCI, for the EPCI ranking (np.maximum.reduceat).
+    epci_order: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    epci_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    epci_present: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    epci_population: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    unpositioned: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    index: dict[str, int] = field(default_factory=dict)
+    built_in_ms: float = 0.0
+    # Vectors derived from the matrix for one query shape (offers of a profession and kinds),
+    # kept for the next queries: a new matrix starts empty.
+    memo: dict = field(default_factory=dict)
+
+    def memoised(self, key: tuple, compute: Callable[[], np.ndarray]) -> np.ndarray:
+        value = self.memo.get(key)
+        if value is None:
+            if len(self.memo) >= MEMO_SIZE:
+                self.memo.pop(next(iter(self.memo)))
+            value = self.memo[key] = compute()
+            value.flags.writeable = False
+        return value
+
+    @property
+    def size(self) -> int:
+        return len(self.insee)
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the arrays (the lists of codes and names aside)."""
+        arrays = [
+            self.epci, self.latitude, self.longitude, self.xyz,
+            self.positioned, self.population, self.size_class, self.columns, self.known, self.near_indptr,
+            self.near_indices, self.housing_count, self.epci_order, self.epci_starts,
+            self.epci_present, self.epci_population, self.unpositioned, self.zonage,
+            *self.raw.values(),
+        ]  # fmt: skip
+        return sum(a.nbytes for a in arrays) + self.offers.nbytes
+
+    def column(self, name: str) -> np.ndarray:
+        return self.columns[COLUMNS[name]]
+
+    def is_known(self, name: str) -> np.ndarray:
+        return self.known[COLUMNS[name]]
+
+    def has_data(self, name: str) -> bool:
+        """Whether any commune has a value for a column (a source never imported has none)."""
+        if name in DISTANCE_COLUMNS:
+            return bool((self.column(name) < UNKNOWN_KM).any())
+        return bool(self.is_known(name).any())
+
+    def near_sum(self, values: np.ndarray) -> np.ndarray:
+        """For each commune, the sum of `values` over the communes within NEAR_KM of it.
+
+        The neighbourhood is symmetric, so each commune with a non-zero value adds it to its
+        neighbours: proportional to the communes holding offers, not to all communes."""
+        sources = np.flatnonzero(values)
+        if not len(sources):
+            return np.zeros(self.size, np.float32)
+        starts = self.near_indptr[sources]
+        lengths = self.near_indptr[sources + 1] - starts
+        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        positions = offsets + np.arange(int(lengths.sum()), dtype=np.int64)
+        return np.bincount(
+            self.near_indices[positions],
+            weights=np.repeat(values[sources], lengths),
+            minlength=self.size,
+        ).astype(np.float32)
+
+    def neighbours(self, index: int) -> np.ndarray:
+        return self.near_indices[self.near_indptr[index] : self.near_indptr[index + 1]]
+
+
+def unit_vectors(latitude: np.ndarray, longitude: np.ndarray) -> np.ndarray:
+    """Unit vectors (float64, n × 3) of points in degrees; NaN positions give 0 vectors."""
+    lat = np.radians(np.asarray(latitude, dtype=np.float64))
+    lon = np.radians(np.asarray(longitude, dtype=np.float64))
+    xyz = np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=1)
+    return np.nan_to_num(xyz, nan=0.0)
+
+
+def distances_km(xyz: np.ndarray, point: np.ndarray) -> np.ndarray:
+    """Great-circle distances (float64 km) from a unit vector to each row of `xyz`; rows of
+    unknown position (0 vectors) come out at about a quarter of the Earth's circumference, and
+    callers mask them with `known_position`."""
+    return EARTH_RADIUS_KM * np.arccos(np.clip(xyz @ point, -1.0, 1.0))
+
+
+def nearest_km(origins: np.ndarray, targets: np.ndarray, chunk: int = 1024) -> np.ndarray:
+    """Distance (km) from each origin to its nearest target, by blocks of float64 dot products
+    (float32 would not tell 1 km from 3 km apart); UNKNOWN_KM without targets."""
+    result = np.full(len(origins), UNKNOWN_KM, dtype=np.float32)
+    if not len(targets):
+        return result
+    targets_t = np.ascontiguousarray(targets.T)
+    for start in range(0, len(origins), chunk):
+        block = origins[start : start + chunk] @ targets_t
+        best = np.clip(block.max(axis=1), -1.0, 1.0)
+        result[start : start + chunk] = EARTH_RADIUS_KM * np.arccos(best)
+    return result
+
+
+def _neighbourhoods(
+    latitude: np.ndarray, longitude: np.ndarray, xyz: np.ndarray, km: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """CSR lists of the communes within `km` of each commune (itself included), found in a grid
+    whose cells are wider than `km`, comparing each cell with the 3 × 3 cells around it."""
+    n = len(latitude)
+    known = ~(np.isnan(latitude) | np.isnan(longitude))
+    cell_lat = km / 111.0 * 1.01
+    cell_lon = cell_lat / max(0.2, math.cos(math.radians(60)))  # valid up to 60° N/S
+    rows = np.where(known, np.floor(np.nan_to_num(latitude) / cell_lat), 0).astype(np.int64)
+    cols = np.where(known, np.floor(np.nan_to_num(longitude) / cell_lon), 0).astype(np.int64)
+    cells: dict[tuple[int, int], np.ndarray] = {}
+    order = np.lexsort((cols, rows))
+    keys = np.stack([rows[order], cols[order]], axis=1)
+    if n:
+        breaks = np.flatnonzero(np.any(np.diff(keys, axis=0) != 0, axis=1)) + 1
+        for group in np.split(order, breaks):
+            if known[group[0]]:
+                cells[(int(rows[group[0]]), int(cols[group[0]]))] = group
+    threshold = math.cos(km / EARTH_RADIUS_KM)
+    pairs_from: list[np.ndarray] = []
+    pairs_to: list[np.ndarray] = []
+    for (row, col), members in cells.items():
+        around = [
+            cells[(row + dr, col + dc)]
+            for dr in (-1, 0, 1)
+            for dc in (-1, 0, 1)
+            if (row + dr, col + dc) in cells
+        ]
+        candidates = np.concatenate(around)
+        close = (xyz[members] @ xyz[candidates].T) >= threshold
+        source, target = np.nonzero(close)
+        pairs_from.append(members[source])
+        pairs_to.append(candidates[target])
+    unknown = np.flatnonzero(~known)  # alone in their neighbourhood
+    pairs_from.append(unknown)
+    pairs_to.append(unknown)
+    sources = np.concatenate(pairs_from).astype(np.int64)
+    targets = np.concatenate(pairs_to).astype(np.int32)
+    order = np.argsort(sources, kind="stable")
+    indptr = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(np.bincount(sources, minlength=n), out=indptr[1:])
+    return indptr, targets[order]
+
+
+def _latest_years(keys: list[str]) -> dict[str, int]:
+    rows = (
+        IndicatorValue.objects.filter(key__in=keys)
+        .values("key")
+        .annotate(year=Max("year"))
+        .values_list("key", "year")
+    )
+    return dict(rows)
+
+
+def _indicator_rows(index: dict[str, int], keys: list[str]) -> dict[str, tuple]:
+    """For each key, its latest year's (positions, values, categories, share_above) arrays."""
+    years = _latest_years(keys)
+    if not years:
+        return {}
+    wanted = Q()
+    for key, year in years.items():
+        wanted |= Q(key=key, year=year)
+    gathered: dict[str, tuple[list, list, list, list]] = {k: ([], [], [], []) for k in years}
+    for commune, key, value, category, above in (
+        IndicatorValue.objects.filter(wanted)
+        .values_list("commune_id", "key", "value", "category", "share_above")
+        .iterator(chunk_size=20_000)
+    ):
+        position = index.get(commune)
+        if position is None:
+            continue
+        positions, values, categories, shares = gathered[key]
+        positions.append(position)
+        values.append(np.nan if value is None else value)
+        categories.append(category)
+        shares.append(np.nan if above is None else above)
+    return {
+        key: (
+            np.asarray(positions, dtype=np.int64),
+            np.asarray(values, dtype=np.float32),
+            categories,
+            np.asarray(shares, dtype=np.float32),
+        )
+        for key, (positions, values, categories, shares) in gathered.items()
+    }
+
+
+def _presence_rank(counts: np.ndarray) -> np.ndarray:
+    """0 where the count is 0; else 0.5 plus half the percentile rank among communes with at
+    least one (ties share their mean rank): having one matters most, more counts a little."""
+    result = np.where(np.isnan(counts), np.nan, 0.0).astype(np.float32)
+    positive = np.flatnonzero(counts > 0)
+    if len(positive):
+        values = counts[positive]
+        order = np.argsort(values, kind="stable")
+        ranks = np.empty(len(values), dtype=np.float64)
+        ranks[order] = np.arange(len(values), dtype=np.float64)
+        # Equal values share their mean rank.
+        _, inverse = np.unique(values, return_inverse=True)
+        mean_ranks = (np.bincount(inverse, weights=ranks) / np.bincount(inverse))[inverse]
+        share = mean_ranks / (len(values) - 1) if len(values) > 1 else np.ones(1)
+        result[positive] = 0.5 + 0.5 * share
+    return result
+
+
+def data_version() -> tuple:
+    """What changes when communes, places or indicators are (re)imported: every importer
+    records its source's `imported_at`."""
+    sources = DataSource.objects.aggregate(count=Count("id"), latest=Max("imported_at"))
+    return (
+        Commune.objects.count(),
+        sources["count"],
+        sources["latest"].isoformat() if sources["latest"] else "",
+    )
+
+
+def offers_version() -> tuple:
+    """What changes when an offer is published, edited, closed or expires."""
+    stats = Offer.objects.aggregate(
+        published=Count("id", filter=Q(status=OfferStatus.PUBLISHED)),
+        changed=Max("updated_at"),
+    )
+    return (stats["published"], stats["changed"].isoformat() if stats["changed"] else "")
+
+
+def offer_arrays(index: dict[str, int]) -> OfferArrays:
+    rows = (
+        Offer.objects.published()
+        .exclude(commune=None)
+        .values_list("commune_id", "profession", "kind", "housing_offered", "supported_housing")
+        .iterator(chunk_size=20_000)
+    )
+    communes, keys, housing = [], [], []
+    width = len(KIND_CODES)
+    for commune, profession, kind, housed, supported in rows:
+        position = index.get(commune)
+        if position is None or profession not in PROFESSION_CODES or kind not in KIND_CODES:
+            continue
+        communes.append(position)
+        keys.append(PROFESSION_CODES[profession] * width + KIND_CODES[kind])
+        housing.append(bool(housed or supported))
+    key_array = np.asarray(keys, dtype=np.int64)
+    order = np.argsort(key_array, kind="stable")
+    return OfferArrays(
+        commune=np.asarray(communes, dtype=np.int32)[order],
+        housing=np.asarray(housing, dtype=bool)[order],
+        starts=np.searchsorted(
+            key_array[order], np.arange(len(PROFESSION_CODES) * width + 1), side="left"
+        ).astype(np.int64),
+    )
+
+
+def welcome_counts(matrix: CommuneMatrix, offers: OfferArrays) -> np.ndarray:
+    """How many welcome offers (housing) each commune has within NEAR_KM: the published offers
+    whose structure offers housing or whose housing a collectivité offers (hosting's accepted
+    supports set `Offer.supported_housing`)."""
+    local = np.bincount(offers.commune[offers.housing], minlength=matrix.size).astype(np.float32)
+    return matrix.near_sum(local)
+
+
+def _saturating(counts: np.ndarray) -> np.ndarray:
+    """1 - 2^-count: the first offer counts for half, the second for a quarter…"""
+    return (1.0 - np.exp2(-counts)).astype(np.float32)
+
+
+def matrix_build() -> CommuneMatrix:
+    started = time.perf_counter()
+    versions = (data_version(), offers_version())
+    rows = list(
+        Commune.objects.order_by("insee").values_list(
+            "insee", "name", "departement_id", "epci_id", "population", "latitude", "longitude"
+        )
+    )
+    n = len(rows)
+    insee = [r[0] for r in rows]
+    index = {code: position for position, code in enumerate(insee)}
+    latitude = np.asarray([np.nan if r[5] is None else r[5] for r in rows], dtype=np.float64)
+    longitude = np.asarray([np.nan if r[6] is None else r[6] for r in rows], dtype=np.float64)
+    xyz = unit_vectors(latitude, longitude)
+    population = np.asarray([np.nan if r[4] is None else r[4] for r in rows], dtype=np.float32)
+    size_class = np.zeros(n, dtype=np.int8)
+    known_population = ~np.isnan(population)
+    size_class[known_population] = 1 + np.searchsorted(
+        np.asarray(SIZE_BOUNDS, dtype=np.float32), population[known_population], side="right"
+    )
+    sirens = sorted({r[3] for r in rows if r[3]})
+    siren_index = {siren: position for position, siren in enumerate(sirens)}
+    epci = np.asarray([siren_index.get(r[3], -1) for r in rows], dtype=np.int32)
+    epci_names_by_siren = dict(Epci.objects.values_list("siren", "name"))
+
+    columns = np.zeros((len(COLUMNS), n), dtype=np.float32)
+    known = np.zeros((len(STATIC_COLUMNS), n), dtype=bool)
+    raw: dict[str, np.ndarray] = {}
+    zonage = np.full(n, -1, dtype=np.int8)
+    keys = [*APL_KEYS, "zonage_mg", "zrr", "unemployment", "schools_primary", "shops", "coastline"]
+    indicators = _indicator_rows(index, keys)
+
+    def put(column: str, positions: np.ndarray, values: np.ndarray) -> None:
+        values = np.asarray(values, dtype=np.float32)
+        ok = ~np.isnan(values)
+        columns[COLUMNS[column], positions[ok]] = values[ok]
+        known[COLUMNS[column], positions[ok]] = True
+
+    def raw_values(key: str) -> np.ndarray:
+        values = np.full(n, np.nan, dtype=np.float32)
+        if key in indicators:
+            positions, published, _, _ = indicators[key]
+            values[positions] = published
+        raw[key] = values
+        return values
+
+    for key in APL_KEYS:
+        raw_values(key)
+        if key in indicators:
+            positions, values, _, above = indicators[key]
+            # Under-served = a low APL: the share of communes better served than this one.
+            put(f"need:{key}", positions, np.where(np.isnan(values), np.nan, above))
+    if "zonage_mg" in indicators:
+        positions, _, labels, _ = indicators["zonage_mg"]
+        zonage[positions] = [
+            ZONAGE_CATEGORIES.index(label) if label in ZONAGE_SATISFACTION else -1
+            for label in labels
+        ]
+        put("zonage", positions, [ZONAGE_SATISFACTION.get(label, np.nan) for label in labels])
+    zrr = raw_values("zrr")
+    put("zrr", np.arange(n), zrr)
+    raw_values("unemployment")
+    if "unemployment" in indicators:
+        positions, values, _, above = indicators["unemployment"]
+        # Employment for a spouse: a lower unemployment rate than most communes.
+        put("employment", positions, np.where(np.isnan(values), np.nan, above))
+    for key, column in (("schools_primary", "schools"), ("shops", "shops")):
+        put(column, np.arange(n), _presence_rank(raw_values(key)))
+
+    for kind, column in PLACE_COLUMNS.items():
+        points = np.asarray(
+            list(Place.objects.filter(kind=kind).values_list("latitude", "longitude")),
+            dtype=np.float64,
+        ).reshape(-1, 2)
+        columns[COLUMNS[column]] = nearest_km(xyz, unit_vectors(points[:, 0], points[:, 1]))
+    coastal = np.zeros(n, dtype=bool)
+    if "coastline" in indicators:
+        positions, values, _, _ = indicators["coastline"]
+        coastal[positions[values > 0]] = True
+    coastal &= ~np.isnan(latitude)
+    columns[COLUMNS["coast_km"]] = nearest_km(xyz, xyz[coastal])
+    unknown_position = np.isnan(latitude) | np.isnan(longitude)
+    for column in DISTANCE_COLUMNS:
+        columns[COLUMNS[column], unknown_position] = UNKNOWN_KM
+
+    indptr, indices = _neighbourhoods(latitude, longitude, xyz, NEAR_KM)
+    with_epci = np.flatnonzero(epci >= 0)
+    epci_order = with_epci[np.argsort(epci[with_epci], kind="stable")].astype(np.int32)
+    grouped = epci[epci_order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if len(grouped) else []
+    matrix = CommuneMatrix(
+        data_version=versions[0],
+        offers_version=versions[1],
+        insee=insee,
+        names=[r[1] for r in rows],
+        departement=[r[2] for r in rows],
+        departement_names=dict(Departement.objects.values_list("code", "name")),
+        epci=epci,
+        epci_sirens=sirens,
+        epci_names=[epci_names_by_siren.get(siren, siren) for siren in sirens],
+        latitude=latitude.astype(np.float32),
+        longitude=longitude.astype(np.float32),
+        xyz=xyz,
+        positioned=~unknown_position,
+        unpositioned=np.flatnonzero(unknown_position),
+        population=population,
+        size_class=size_class,
+        columns=columns,
+        known=known,
+        raw=raw,
+        zonage=zonage,
+        near_indptr=indptr,
+        near_indices=indices,
+        offers=OfferArrays(
+            np.zeros(0, np.int32),
+            np.zeros(0, bool),
+            np.zeros(len(PROFESSION_CODES) * len(KIND_CODES) + 1, np.int64),
+        ),
+        housing_count=np.zeros(n, dtype=np.float32),
+        epci_order=epci_order,
+        epci_starts=np.asarray(starts, dtype=np.int32),
+        epci_present=grouped[starts].astype(np.int32) if len(grouped) else np.zeros(0, np.int32),
+        epci_population=(
+            np.add.reduceat(np.nan_to_num(population[epci_order]), starts).astype(np.float32)
+            if len(grouped)
+            else np.zeros(0, np.float32)
+        ),
+        index=index,
+    )
+    matrix = with_offers(matrix, offers_version=versions[1])
+    matrix.built_in_ms = (time.perf_counter() - started) * 1000
+    return matrix
+
+
+def with_offers(matrix: CommuneMatrix, *, offers_version: tuple) -> CommuneMatrix:
+    """The same matrix with the published offers (and what they offer) read again."""
+    return with_offers_arrays(matrix, offer_arrays(matrix.index), offers_version=offers_version)
+
+
+def with_offers_arrays(
+    matrix: CommuneMatrix, offers: OfferArrays, *, offers_version: tuple = ()
+) -> CommuneMatrix:
+    """The same matrix with other offers, and the welcome counts that follow from them."""
+    housing_count = welcome_counts(matrix, offers)
+    columns = matrix.columns.copy()
+    known = matrix.known.copy()
+    columns[COLUMNS["housing"]] = _saturating(housing_count)
+    known[COLUMNS["housing"]] = True
+    return replace(
+        matrix,
+        memo={},
+        offers=offers,
+        housing_count=housing_count,
+        columns=columns,
+        known=known,
+        offers_version=offers_version,
+    )
+
+
+class _Cache:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.matrix: CommuneMatrix | None = None
+        self.checked_at = -math.inf
+
+
+_cache = _Cache()
+
+
+def matrix_current() -> CommuneMatrix:
+    """The matrix of this process, checked against the database at most every
+    CHECK_EVERY_SECONDS (three aggregate queries): rebuilt after an import, its offers re-read
+    when offers changed."""
+    matrix = _cache.matrix
+    if matrix is not None and time.monotonic() - _cache.checked_at < CHECK_EVERY_SECONDS:
+        return matrix
+    with _cache.lock:
+        matrix = _cache.matrix
+        if matrix is not None and time.monotonic() - _cache.checked_at < CHECK_EVERY_SECONDS:
+            return matrix
+        if matrix is None or matrix.data_version != data_version():
+            matrix = matrix_build()
+        else:
+            current = offers_version()
+            if current != matrix.offers_version:
+                matrix = with_offers(matrix, offers_version=current)
+        _cache.matrix = matrix
+        _cache.checked_at = time.monotonic()
+        return matrix
+
+
+def matrix_changed() -> None:
+    """Data or offers changed: compare versions at the next ranking of this process instead of
+    up to CHECK_EVERY_SECONDS later (what changed is then rebuilt, offers alone when only they
+    changed). For importers and offer services, after their transaction commits; other
+    processes notice within CHECK_EVERY_SECONDS anyway."""
+    _cache.checked_at = -math.inf
+
+
+def matrix_invalidate() -> None:
+    """Forget this process's matrix: the next ranking rebuilds it whole (tests)."""
+    with _cache.lock:
+        _cache.matrix = None
+        _cache.checked_at = -math.inf

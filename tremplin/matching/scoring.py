@@ -1,0 +1,521 @@
+"""The scoring of territories against a professional's criteria: the one module that decides.
+
+Every criterion gives each commune a satisfaction in [0, 1] (0 where the data is unknown: never
+as good as a known value), computed from ranks, percentiles or distances in the feature matrix,
+never from raw figures. Importance sets its weight (indifférent 0, souhaitable 1, important 3,
+indispensable 3); "indispensable" also keeps only the communes whose satisfaction reaches the
+criterion's threshold. The score is the weighted mean of the satisfactions, out of 100. An EPCI
+scores as its best commune. docs/matching.md explains it with a worked example.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from tremplin.core.professions import Profession
+from tremplin.matching.matrix import (
+    COLUMNS,
+    STATIC_COLUMNS,
+    UNKNOWN_KM,
+    CommuneMatrix,
+    unit_vectors,
+)
+from tremplin.territories.geo import EARTH_RADIUS_KM
+
+
+class Importance(models.TextChoices):
+    INDIFFERENT = "indifferent", _("Indifférent")
+    DESIRABLE = "souhaitable", _("Souhaitable")
+    IMPORTANT = "important", _("Important")
+    REQUIRED = "indispensable", _("Indispensable")
+
+
+WEIGHTS = {
+    Importance.INDIFFERENT: 0.0,
+    Importance.DESIRABLE: 1.0,
+    Importance.IMPORTANT: 3.0,
+    Importance.REQUIRED: 3.0,
+}
+
+
+class TownSize(models.TextChoices):
+    VILLAGE = "village", _("Village (moins de 2 000 habitants)")
+    SMALL_TOWN = "petite_ville", _("Petite ville (2 000 à 20 000 habitants)")
+    MEDIUM_TOWN = "ville_moyenne", _("Ville moyenne (20 000 à 100 000 habitants)")
+    CITY = "grande_ville", _("Grande ville (plus de 100 000 habitants)")
+
+
+SIZE_CLASSES = {
+    TownSize.VILLAGE: 1,
+    TownSize.SMALL_TOWN: 2,
+    TownSize.MEDIUM_TOWN: 3,
+    TownSize.CITY: 4,
+}
+
+PROFESSIONAL, PERSONAL = "professional", "personal"
+GROUPS = {PROFESSIONAL: _("Critères professionnels"), PERSONAL: _("Critères personnels")}
+
+
+@dataclass(frozen=True)
+class CriterionDefinition:
+    key: str  # its name in the URL
+    label: Promise
+    group: str
+    # "indispensable" keeps the communes whose satisfaction reaches this.
+    threshold: float
+    help_text: Promise | str = ""
+
+
+CRITERIA: dict[str, CriterionDefinition] = {
+    c.key: c
+    for c in [
+        CriterionDefinition(
+            "besoin",
+            _("Patientèle potentielle (APL de ma profession)"),
+            PROFESSIONAL,
+            0.5,
+            _("Les communes où l’accès à votre profession est le plus faible d’abord."),
+        ),
+        CriterionDefinition(
+            "zonage",
+            _("Aides à l’installation (zonage ARS)"),
+            PROFESSIONAL,
+            0.75,
+            _("Médecins généralistes : ZIP, puis ZAC."),
+        ),
+        CriterionDefinition("annonces", _("Annonces publiées à proximité"), PROFESSIONAL, 0.5),
+        CriterionDefinition("logement", _("Logement offert à proximité"), PROFESSIONAL, 0.5),
+        CriterionDefinition("hopital", _("Site hospitalier à proximité"), PROFESSIONAL, 1.0),
+        CriterionDefinition(
+            "zrr",
+            _("Zone de revitalisation rurale (ZRR)"),
+            PROFESSIONAL,
+            0.5,
+            _("Exonérations fiscales pour qui s’y installe."),
+        ),
+        CriterionDefinition("proximite", _("Près de chez moi"), PERSONAL, 1.0),
+        CriterionDefinition("taille", _("Taille de la commune"), PERSONAL, 1.0),
+        CriterionDefinition("ecoles", _("École maternelle ou élémentaire"), PERSONAL, 0.5),
+        CriterionDefinition("commerces", _("Commerces"), PERSONAL, 0.5),
+        CriterionDefinition("gare", _("Gare à proximité"), PERSONAL, 1.0),
+        CriterionDefinition("cinema", _("Cinéma à proximité"), PERSONAL, 1.0),
+        CriterionDefinition("littoral", _("Littoral à proximité"), PERSONAL, 1.0),
+        CriterionDefinition(
+            "emploi",
+            _("Emploi pour mon conjoint"),
+            PERSONAL,
+            0.5,
+            _("Taux de chômage de la zone d’emploi plus faible que la moitié des communes."),
+        ),
+    ]
+}
+# Criteria read straight from a static column of the matrix.
+STATIC_CRITERIA = {
+    "zonage": "zonage",
+    "logement": "housing",
+    "zrr": "zrr",
+    "ecoles": "schools",
+    "commerces": "shops",
+    "emploi": "employment",
+}
+DISTANCE_CRITERIA = {
+    "gare": "station_km",
+    "hopital": "hospital_km",
+    "cinema": "cinema_km",
+    "littoral": "coast_km",
+}
+DEFAULT_KM = {"proximite": 50, "gare": 10, "hopital": 30, "cinema": 15, "littoral": 20}
+MAX_KM = {"proximite": 1000, "gare": 200, "hopital": 200, "cinema": 200, "littoral": 200}
+
+# The APL the DREES publishes for a profession (apl_mk: not imported yet on most servers).
+PROFESSION_APL = {
+    Profession.GENERAL_PRACTITIONER: "apl_mg",
+    Profession.NURSE: "apl_inf",
+    Profession.ADVANCED_PRACTICE_NURSE: "apl_inf",
+    Profession.MIDWIFE: "apl_sf",
+    Profession.DENTIST: "apl_cd",
+    Profession.PHYSIOTHERAPIST: "apl_mk",
+}
+# The médecins' zonage is the only one imported: it concerns general practitioners.
+ZONAGE_PROFESSIONS = {Profession.GENERAL_PRACTITIONER}
+# Professions practised mostly in hospitals: a hospital nearby matters by default.
+HOSPITAL_PROFESSIONS = {
+    Profession.ANAESTHETIST,
+    Profession.EMERGENCY_PHYSICIAN,
+    Profession.SURGEON,
+    Profession.RADIOGRAPHER,
+    Profession.LAB_TECHNICIAN,
+    Profession.CARE_ASSISTANT,
+}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """A commune the professional comes from or must stay near."""
+
+    insee: str
+    name: str
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What a professional asked for, defaults applied: `importance` has every key."""
+
+    profession: str
+    importance: dict[str, str]
+    defaulted: frozenset[str] = frozenset()
+    origins: tuple[Origin, ...] = ()
+    km: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_KM))
+    offer_kinds: tuple[str, ...] = ()
+    sizes: tuple[str, ...] = ()
+
+    def weight(self, key: str) -> float:
+        return WEIGHTS[Importance(self.importance.get(key, Importance.INDIFFERENT))]
+
+    def is_required(self, key: str) -> bool:
+        return self.importance.get(key) == Importance.REQUIRED
+
+
+def default_importance(
+    profession: str, key: str, *, has_origins: bool = False, has_sizes: bool = False
+) -> str:
+    """What a criterion weighs when the professional did not say: sensible for the profession."""
+    if key == "besoin" and profession in PROFESSION_APL:
+        return Importance.IMPORTANT
+    if key == "zonage" and profession in ZONAGE_PROFESSIONS:
+        return Importance.IMPORTANT
+    if key == "hopital" and profession in HOSPITAL_PROFESSIONS:
+        return Importance.IMPORTANT
+    if key == "annonces":
+        return Importance.DESIRABLE
+    if key == "proximite" and has_origins:
+        return Importance.REQUIRED
+    if key == "taille" and has_sizes:
+        return Importance.DESIRABLE
+    return Importance.INDIFFERENT
+
+
+def criteria_build(
+    *,
+    profession: str,
+    stated: dict[str, str] | None = None,
+    origins: tuple[Origin, ...] = (),
+    km: dict[str, float] | None = None,
+    offer_kinds: tuple[str, ...] = (),
+    sizes: tuple[str, ...] = (),
+) -> Criteria:
+    """Criteria with the professional's stated importances and the defaults for the rest."""
+    stated = {key: value for key, value in (stated or {}).items() if value}
+    importance, defaulted = {}, set()
+    for key in CRITERIA:
+        if key in stated:
+            importance[key] = Importance(stated[key])
+        else:
+            importance[key] = Importance(
+                default_importance(
+                    profession, key, has_origins=bool(origins), has_sizes=bool(sizes)
+                )
+            )
+            defaulted.add(key)
+    return Criteria(
+        profession=profession,
+        importance=importance,
+        defaulted=frozenset(defaulted),
+        origins=tuple(origins),
+        km={**DEFAULT_KM, **(km or {})},
+        offer_kinds=tuple(offer_kinds),
+        sizes=tuple(sizes),
+    )
+
+
+class Query:
+    """One ranking's inputs and the per-commune vectors computed for it, kept for the
+    explanations of the top results."""
+
+    def __init__(self, matrix: CommuneMatrix, criteria: Criteria) -> None:
+        self.matrix = matrix
+        self.criteria = criteria
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def apl_column(self) -> str | None:
+        key = PROFESSION_APL.get(self.criteria.profession)
+        return f"need:{key}" if key else None
+
+    def column_of(self, key: str) -> str | None:
+        """The static column a criterion reads, if it reads one."""
+        if key == "besoin":
+            return self.apl_column()
+        return STATIC_CRITERIA.get(key)
+
+    def origin_km(self) -> np.ndarray:
+        """Distance to the nearest origin commune (UNKNOWN_KM without a position), as the
+        chord through the Earth: shorter than the great circle by 0.01 % at 300 km, 0.1 % at
+        1,000 km, and a square root where the arc needs an arc cosine."""
+        if "origin_km" not in self._vectors:
+            matrix = self.matrix
+            origins = self.criteria.origins
+            points = unit_vectors(
+                np.asarray([o.latitude for o in origins]),
+                np.asarray([o.longitude for o in origins]),
+            )
+            # The nearest origin has the largest dot product; chord² = 2 - 2 cos(angle).
+            dots = matrix.xyz @ points[0] if len(points) == 1 else (matrix.xyz @ points.T).max(1)
+            np.multiply(dots, -2.0, out=dots)
+            dots += 2.0
+            np.maximum(dots, 0.0, out=dots)
+            np.sqrt(dots, out=dots)
+            chord = dots.astype(np.float32)
+            chord *= np.float32(EARTH_RADIUS_KM)
+            chord[matrix.unpositioned] = UNKNOWN_KM
+            self._vectors["origin_km"] = chord
+        return self._vectors["origin_km"]
+
+    def offer_count(self) -> np.ndarray:
+        """Published offers for the profession (and the kinds asked) within NEAR_KM of each
+        commune; memoised by the matrix for the next queries of the same shape."""
+        matrix, criteria = self.matrix, self.criteria
+        kinds = tuple(sorted(criteria.offer_kinds))
+
+        def compute() -> np.ndarray:
+            communes = matrix.offers.communes_of(criteria.profession, kinds)
+            local = np.bincount(communes, minlength=matrix.size).astype(np.float32)
+            return matrix.near_sum(local)
+
+        return matrix.memoised(("offers", criteria.profession, kinds), compute)
+
+    def satisfaction(self, key: str) -> np.ndarray:
+        """The satisfaction of every commune for one criterion (float32, n)."""
+        column = self.column_of(key)
+        if column is not None:
+            return self.matrix.column(column)
+        cached = self._vectors.get(f"satisfaction:{key}")
+        if cached is None:
+            cached = self._vectors[f"satisfaction:{key}"] = self._computed(key)
+        return cached
+
+    def _computed(self, key: str) -> np.ndarray:
+        matrix, criteria = self.matrix, self.criteria
+        if key in DISTANCE_CRITERIA:
+            return distance_satisfaction(matrix.column(DISTANCE_CRITERIA[key]), criteria.km[key])
+        if key == "proximite":
+            return distance_satisfaction(self.origin_km(), criteria.km["proximite"])
+        if key == "taille":
+            return size_satisfaction(matrix.size_class, criteria.sizes)
+        if key == "annonces":
+            return (1.0 - np.exp2(-self.offer_count())).astype(np.float32)
+        raise KeyError(key)
+
+
+def distance_satisfaction(km: np.ndarray, radius: float) -> np.ndarray:
+    """1 within the radius, then falling linearly to 0 at twice the radius."""
+    result = np.multiply(km, np.float32(-1.0 / radius), dtype=np.float32)
+    result += np.float32(2.0)
+    return np.clip(result, 0.0, 1.0, out=result)
+
+
+def size_satisfaction(size_class: np.ndarray, sizes: tuple[str, ...]) -> np.ndarray:
+    """1 for a size asked for, 0.5 for the size next to one, 0 otherwise or unknown."""
+    table = np.zeros(5, dtype=np.float32)
+    for size in sizes:
+        wanted = SIZE_CLASSES[TownSize(size)]
+        for neighbour in (wanted - 1, wanted + 1):
+            if 1 <= neighbour <= 4:
+                table[neighbour] = max(table[neighbour], 0.5)
+    for size in sizes:
+        table[SIZE_CLASSES[TownSize(size)]] = 1.0
+    return np.take(table, size_class)
+
+
+@dataclass(frozen=True)
+class Ignored:
+    key: str
+    reason: str  # "not_applicable" | "no_data" | "incomplete"
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """An indispensable criterion that, made only important, would let `count` territories in."""
+
+    key: str
+    count: int
+
+
+@dataclass
+class Ranking:
+    scale: str  # "communes" or "epci"
+    query: Query
+    weights: dict[str, float]  # the criteria that count, by key
+    rows: np.ndarray  # commune index of each result (an EPCI's best commune)
+    scores: np.ndarray  # float in [0, 1], one per result
+    count: int  # territories meeting every indispensable criterion
+    total: int
+    epcis: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    ignored: list[Ignored] = field(default_factory=list)
+    relaxations: list[Relaxation] = field(default_factory=list)
+
+    @property
+    def total_weight(self) -> float:
+        return sum(self.weights.values())
+
+
+def active_criteria(query: Query) -> tuple[dict[str, float], list[Ignored]]:
+    """The criteria that count (weight > 0, applicable, with data) and those set aside."""
+    criteria, matrix = query.criteria, query.matrix
+    weights: dict[str, float] = {}
+    ignored: list[Ignored] = []
+    for key in CRITERIA:
+        weight = criteria.weight(key)
+        if weight == 0:
+            continue
+        if key == "besoin" and query.apl_column() is None:
+            ignored.append(Ignored(key, "not_applicable"))
+            continue
+        if key == "zonage" and criteria.profession not in ZONAGE_PROFESSIONS:
+            ignored.append(Ignored(key, "not_applicable"))
+            continue
+        if (key == "proximite" and not criteria.origins) or (
+            key == "taille" and not criteria.sizes
+        ):
+            ignored.append(Ignored(key, "incomplete"))
+            continue
+        column = query.column_of(key) or DISTANCE_CRITERIA.get(key)
+        if column is not None and not matrix.has_data(column):
+            ignored.append(Ignored(key, "no_data"))
+            continue
+        weights[key] = weight
+    return weights, ignored
+
+
+def rank(
+    matrix: CommuneMatrix, criteria: Criteria, *, limit: int = 50, scale: str = "communes"
+) -> Ranking:
+    """The `limit` best territories for `criteria`, best first (ties: larger population first).
+
+    One matrix-vector product for the criteria read from static columns, a few vector passes
+    for each distance, size or offer criterion, a boolean filter for the indispensable ones,
+    and a partial sort: no loop over communes."""
+    query = Query(matrix, criteria)
+    weights, ignored = active_criteria(query)
+    n = matrix.size
+    static_weights = np.zeros(len(STATIC_COLUMNS), dtype=np.float32)
+    score = np.zeros(n, dtype=np.float32)
+    passes: dict[str, np.ndarray] = {}
+    for key, weight in weights.items():
+        column = query.column_of(key)
+        if column is not None:
+            static_weights[COLUMNS[column]] += weight
+        else:
+            score += np.float32(weight) * query.satisfaction(key)
+        if criteria.is_required(key):
+            passes[key] = query.satisfaction(key) >= np.float32(CRITERIA[key].threshold)
+    if static_weights.any():
+        # einsum's own loop rather than BLAS, whose threads stall when the cores are busy.
+        score += np.einsum("k,kn->n", static_weights, matrix.columns[: len(STATIC_COLUMNS)])
+    total_weight = sum(weights.values())
+    if total_weight:
+        score *= np.float32(1.0 / total_weight)
+    else:
+        score[:] = 1.0  # nothing weighs: every commune meeting the indispensables is as good
+    kept = np.ones(n, dtype=bool)
+    for mask in passes.values():
+        kept &= mask
+    # Left out: pushed below 0 by arithmetic (a boolean-masked copy is several times slower).
+    masked = kept.astype(np.float32)
+    masked -= np.float32(1.0)
+    masked *= np.float32(2.0)
+    masked += score
+    if scale == "epci":
+        return _rank_epcis(query, weights, ignored, masked, passes, limit)
+    rows = top(masked, matrix.population, limit)
+    count = int(np.count_nonzero(kept))
+    return Ranking(
+        scale="communes",
+        query=query,
+        weights=weights,
+        rows=rows,
+        scores=score[rows],
+        count=count,
+        total=n,
+        ignored=ignored,
+        relaxations=_relaxations(passes, lambda mask: int(np.count_nonzero(mask)))
+        if count == 0
+        else [],
+    )
+
+
+def top(values: np.ndarray, population: np.ndarray, limit: int) -> np.ndarray:
+    """Indices of the `limit` largest non-negative values, ties broken by larger population
+    then by position (INSEE order)."""
+    valid = int(np.count_nonzero(values >= 0))
+    if valid == 0 or limit <= 0:
+        return np.zeros(0, dtype=np.int64)
+    k = min(limit, valid)
+    if valid > k:
+        part = np.argpartition(values, len(values) - k)[len(values) - k :]
+        candidates = np.flatnonzero(values >= values[part].min())
+    else:
+        candidates = np.flatnonzero(values >= 0)
+    size = np.nan_to_num(population[candidates], nan=-1.0)
+    order = np.lexsort((candidates, -size, -values[candidates]))
+    return candidates[order[:k]]
+
+
+def _relaxations(
+    passes: dict[str, np.ndarray], count: Callable[[np.ndarray], int]
+) -> list[Relaxation]:
+    """For each indispensable criterion, how many territories the others alone let in."""
+    found = []
+    for key in passes:
+        others = [mask for other, mask in passes.items() if other != key]
+        kept = np.logical_and.reduce(others) if others else np.ones_like(passes[key])
+        found.append(Relaxation(key=key, count=count(kept)))
+    return sorted(found, key=lambda r: -r.count)
+
+
+def _rank_epcis(
+    query: Query,
+    weights: dict[str, float],
+    ignored: list[Ignored],
+    masked: np.ndarray,
+    passes: dict[str, np.ndarray],
+    limit: int,
+) -> Ranking:
+    """EPCIs ranked by their best commune (the professional lives in one commune)."""
+    matrix = query.matrix
+    order, starts = matrix.epci_order, matrix.epci_starts
+    if not len(order):
+        best = np.zeros(0, dtype=np.float32)
+    else:
+        best = np.maximum.reduceat(masked[order], starts)
+    chosen = top(best, matrix.epci_population, limit)
+    ends = np.r_[starts[1:], len(order)] if len(order) else np.zeros(0, np.int64)
+    rows = []
+    for group in chosen:
+        members = order[starts[group] : ends[group]]
+        rows.append(int(members[top(masked[members], matrix.population[members], 1)[0]]))
+    rows_array = np.asarray(rows, dtype=np.int64)
+
+    def epci_count(mask: np.ndarray) -> int:
+        if not len(order):
+            return 0
+        return int(np.count_nonzero(np.maximum.reduceat(mask[order].astype(np.int8), starts)))
+
+    count = int(np.count_nonzero(best >= 0))
+    return Ranking(
+        scale="epci",
+        query=query,
+        weights=weights,
+        rows=rows_array,
+        scores=best[chosen],
+        count=count,
+        total=len(starts),
+        epcis=matrix.epci_present[chosen],
+        ignored=ignored,
+        relaxations=_relaxations(passes, epci_count) if count == 0 else [],
+    )
