@@ -41,6 +41,26 @@ def _fresh_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _tasks_do_not_fail_silently(request: pytest.FixtureRequest) -> object:
+    """The immediate task backend logs a failing task and carries on: without this, a task that
+    crashes (say on PostgreSQL only) would leave a test green with its effect missing. Tests that
+    make a task fail on purpose are marked `tasks_may_fail`."""
+    from django.tasks.signals import task_finished
+
+    failed: list[str] = []
+
+    def record(sender: object, task_result: object, **kwargs: object) -> None:
+        if str(task_result.status) == "FAILED":
+            failed.append(task_result.task.module_path)
+
+    task_finished.connect(record, weak=False)
+    yield
+    task_finished.disconnect(record)
+    if failed and not request.node.get_closest_marker("tasks_may_fail"):
+        pytest.fail(f"Task(s) failed during the test: {', '.join(failed)}")
+
+
+@pytest.fixture(autouse=True)
 def _files_in_tmp(settings: object, tmp_path: Path) -> None:
     """Uploaded files (public media and private documents) land in the test's own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
