@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     # dsfr before django.forms so that its widget templates win (STACK.md, trap 3).
     "dsfr",
     "django.forms",
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "tremplin.applications",
     "tremplin.hosting",
     "tremplin.matching",
+    "tremplin.syndication",
     "tremplin.api",
 ]
 

@@ -19,6 +19,8 @@ urlpatterns = [
     path("annonces/", include("tremplin.offers.urls")),
     path("candidatures/", include("tremplin.applications.urls")),
     path("accueil/", include("tremplin.hosting.urls")),
+    # Feeds, sitemap.xml, robots.txt, partners (diffusion/), API tokens, alerts (alertes/).
+    path("", include("tremplin.syndication.urls")),
     path("langue/", login_not_required(set_language), name="set_language"),
     path("api/v1/", include((api_urls(), "api"), namespace="api")),
     path("admin/", admin.site.urls),

@@ -61,6 +61,16 @@ def _tasks_do_not_fail_silently(request: pytest.FixtureRequest) -> object:
 
 
 @pytest.fixture(autouse=True)
+def _french_by_default() -> object:
+    """Each test starts in French, whatever language a previous test switched to."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _files_in_tmp(settings: object, tmp_path: Path) -> None:
     """Uploaded files (public media and private documents) land in the test's own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"

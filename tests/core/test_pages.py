@@ -19,6 +19,14 @@ PUBLIC = {
     "offers:search",
     "matching:search",
     "hosting:index",
+    # Feeds, sitemap and alerts are for anyone (tests/syndication).
+    "syndication:sitemap",
+    "syndication:robots",
+    "syndication:feed_rss",
+    "syndication:feed_atom",
+    "syndication:feed_json",
+    "syndication:feed_jobs",
+    "syndication:alert_create",
 }
 
 

@@ -8,7 +8,13 @@ from tremplin.core.tasks import send_email
 
 
 def email_send(
-    *, to: str, template: str, context: dict, language: str | None = None, key: str = ""
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    language: str | None = None,
+    key: str = "",
+    headers: dict[str, str] | None = None,
 ) -> None:
     """Render `<template>_subject.txt` and `<template>_body.txt`, queue the sending.
 
@@ -20,4 +26,5 @@ def email_send(
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}_body.txt", context)
-    send_email.enqueue(to=[to], subject=subject, body=body, key=key)
+    extra = {"headers": headers} if headers else {}
+    send_email.enqueue(to=[to], subject=subject, body=body, key=key, **extra)

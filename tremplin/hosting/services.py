@@ -255,6 +255,10 @@ def _offer_flags_refresh(offer: Offer) -> None:
         supported_welcome=accepted.filter(personal_welcome=True).exists(),
         updated_at=timezone.now(),
     )
+    if offer.status == OfferStatus.PUBLISHED:
+        from tremplin.syndication.services import offer_event_record
+
+        offer_event_record(offer=offer, kind="updated")  # partners see the new badges
 
 
 def _check_support(offer: Offer, collectivity: Organisation, housing: Housing | None) -> None:

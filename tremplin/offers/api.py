@@ -38,6 +38,13 @@ class OfferQuery(Schema):
     cadre: PracticeSetting | None = Field(None, description="Cadre d’exercice.")
     tri: selectors.OfferSort | None = Field(None, description="Ordre des résultats.")
     page: int = Field(1, ge=1)
+    updated_since: datetime | None = Field(
+        None,
+        description="Miroir : les annonces publiées un jour (closes comprises, voir status) et"
+        " modifiées depuis cette date, par 200, des plus anciennes aux plus récentes ; les autres"
+        " filtres sont alors ignorés. Continuer avec next_updated_since et next_after_id.",
+    )
+    after_id: int | None = Field(None, ge=0, le=2**63 - 1, description="Curseur du miroir.")
 
 
 class CommuneOut(Schema):
@@ -71,6 +78,8 @@ class OfferOut(Schema):
     published_at: datetime | None
     is_demo: bool
     distance_km: float | None = Field(None, description="Avec une commune : distance à celle-ci.")
+    status: str = Field("published", description="Miroir : published, filled, expired…")
+    updated_at: datetime | None = Field(None, description="Miroir : dernière modification.")
 
 
 class OfferDetailOut(OfferOut):
@@ -91,6 +100,9 @@ class OfferList(Schema):
     page: int
     pages: int
     results: list[OfferOut]
+    # A string: JSON datetimes lose the microseconds a cursor needs.
+    next_updated_since: str | None = Field(None, description="Miroir : page suivante.")
+    next_after_id: int | None = Field(None, description="Miroir : page suivante.")
 
 
 def _offer(offer: Offer) -> dict:
@@ -138,6 +150,12 @@ def _offer(offer: Offer) -> dict:
     summary="Rechercher des annonces publiées",
 )
 def offers_search(request: HttpRequest, filters: Query[OfferQuery]) -> dict:
+    if filters.updated_since is not None:
+        from tremplin.syndication.api import offers_mirror_page
+
+        return offers_mirror_page(
+            since=filters.updated_since, after_id=filters.after_id, out=_offer
+        )
     commune = None
     if filters.commune:
         try:

@@ -13,6 +13,7 @@ from tremplin.accounts.models import User
 from tremplin.core.emails import email_send
 from tremplin.core.images import image_clean
 from tremplin.offers.models import Offer, OfferPhoto, OfferStatus
+from tremplin.syndication.services import offer_event_record
 from tremplin.territories.models import IndicatorValue
 from tremplin.territories.text import normalise_name
 
@@ -48,6 +49,7 @@ def offer_denormalise(offer: Offer) -> None:
     offer.search_document = normalise_name(" ".join(str(p) for p in parts if p))
 
 
+@transaction.atomic
 def offer_save(*, offer: Offer, by: User) -> Offer:
     if offer.status not in EDITABLE:
         raise ValidationError(_("Une annonce close ne peut plus être modifiée : dupliquez-la."))
@@ -56,6 +58,8 @@ def offer_save(*, offer: Offer, by: User) -> Offer:
     offer.full_clean()
     offer_denormalise(offer)
     offer.save()
+    if offer.status == OfferStatus.PUBLISHED:
+        offer_event_record(offer=offer, kind="updated")  # partners' webhooks
     return offer
 
 
@@ -87,6 +91,7 @@ def offer_submit(*, offer: Offer, by: User) -> Offer:
     return offer
 
 
+@transaction.atomic
 def offer_publish(*, offer: Offer, by: User) -> Offer:
     if not by.is_moderator:
         raise PermissionDenied
@@ -102,6 +107,7 @@ def offer_publish(*, offer: Offer, by: User) -> Offer:
     offer.save(
         update_fields=["status", "published_at", "renewed_at", "expiry_warned_at", "updated_at"]
     )
+    offer_event_record(offer=offer, kind="published")
     _notify_authors(offer, "offers/emails/published", {})
     return offer
 
@@ -118,6 +124,7 @@ def offer_refuse(*, offer: Offer, by: User, reason: str) -> Offer:
     return offer
 
 
+@transaction.atomic
 def offer_close(*, offer: Offer, by: User, status: str) -> Offer:
     if status not in {OfferStatus.FILLED, OfferStatus.WITHDRAWN}:
         raise ValidationError(_("Clôture inconnue."))
@@ -126,15 +133,19 @@ def offer_close(*, offer: Offer, by: User, status: str) -> Offer:
     offer.status = status
     offer.closed_at = timezone.now()
     offer.save(update_fields=["status", "closed_at", "updated_at"])
+    if offer.published_at:  # partners received it: tell them it is closed
+        offer_event_record(offer=offer, kind="closed")
     return offer
 
 
+@transaction.atomic
 def offer_renew(*, offer: Offer, by: User) -> Offer:
     if offer.status != OfferStatus.PUBLISHED:
         raise ValidationError(_("Seule une annonce publiée peut être prolongée."))
     offer.renewed_at = timezone.now()
     offer.expiry_warned_at = None
     offer.save(update_fields=["renewed_at", "expiry_warned_at", "updated_at"])
+    offer_event_record(offer=offer, kind="updated")
     return offer
 
 
@@ -176,7 +187,9 @@ def offers_expire(*, today: object = None) -> tuple[int, int]:
         if expires_on <= today:
             offer.status = OfferStatus.EXPIRED
             offer.closed_at = timezone.now()
-            offer.save(update_fields=["status", "closed_at", "updated_at"])
+            with transaction.atomic():
+                offer.save(update_fields=["status", "closed_at", "updated_at"])
+                offer_event_record(offer=offer, kind="closed")
             expired += 1
         elif expires_on <= today + timedelta(days=7) and offer.expiry_warned_at is None:
             offer.expiry_warned_at = timezone.now()

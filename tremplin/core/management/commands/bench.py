@@ -8,7 +8,12 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-BENCHMARKED_APPS = ["tremplin.territories", "tremplin.offers", "tremplin.matching"]
+BENCHMARKED_APPS = [
+    "tremplin.territories",
+    "tremplin.offers",
+    "tremplin.matching",
+    "tremplin.syndication",
+]
 
 
 def _cpu() -> str:

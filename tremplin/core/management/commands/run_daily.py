@@ -6,19 +6,23 @@ from django.core.management.base import BaseCommand, CommandParser
 from tremplin.applications.tasks import applications_anonymise_old, notifications_send_due
 from tremplin.hosting.tasks import installation_checks_send
 from tremplin.offers.tasks import offers_expire_daily
+from tremplin.syndication.tasks import alerts_send_digests, deliveries_send_due
 
 DAILY = [
     offers_expire_daily,
     applications_anonymise_old,
     notifications_send_due,
     installation_checks_send,
+    deliveries_send_due,
+    alerts_send_digests,
 ]
 
 
 class Command(BaseCommand):
     help = (
         "Queue (or run with --now) the daily jobs: offer expiry and its warnings, anonymisation "
-        "of old applications, overdue message emails, installation follow-up questions."
+        "of old applications, overdue message emails, installation follow-up questions, due "
+        "partner webhooks, alert digests."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

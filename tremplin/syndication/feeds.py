@@ -1,0 +1,335 @@
+"""Feeds of the offer search: RSS 2.0, Atom, JSON Feed 1.1 and the full XML job feed.
+
+Every feed reads the URL filters of /annonces/ (OfferSearchForm) and lists the newest offers
+first. RSS, Atom and JSON carry the latest `limite` offers (50 by default, 500 at most); the
+job feed carries every matching offer, in the XML format of Indeed's job feeds (<source>,
+<job>…), which most job aggregators import. All are streamed: rows are read in chunks with
+`.iterator()` and written as they come, so 100,000 offers cost the memory of one chunk.
+"""
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from datetime import date, datetime
+from email.utils import format_datetime
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from tremplin.offers.forms_search import OfferSearchForm
+from tremplin.offers.models import OFFER_LIFETIME, OfferKind
+from tremplin.offers.selectors import OfferSearchParams, OfferSort, offers_matching
+from tremplin.syndication.payloads import KIND_LABELS, PROFESSION_LABELS, offer_url
+from tremplin.syndication.selectors import offer_search_label
+
+CHUNK = 1000
+FEED_LIMIT = 50
+MAX_FEED_LIMIT = 500
+# Bytes gathered before a piece of the response is handed to the server.
+BUFFER = 64 * 1024
+SUMMARY_LENGTH = 400
+FIELDS = (
+    "id", "title", "description", "kind", "profession", "start_date", "end_date", "asap",
+    "published_at", "renewed_at", "updated_at", "retrocession_rate", "salary_min", "salary_max",
+    "housing_offered", "organisation__name", "commune__name", "commune__postal_codes",
+    "commune__departement__name", "commune__region__name",
+)  # fmt: skip
+# Indeed's <jobtype> values.
+JOB_TYPES = {
+    OfferKind.REPLACEMENT: "temporary",
+    OfferKind.INTERNSHIP: "internship",
+    OfferKind.DISCOVERY_STAY: "temporary",
+    OfferKind.COLLABORATION: "contract",
+    OfferKind.ASSISTANTSHIP: "contract",
+    OfferKind.SALARIED: "fulltime",
+    OfferKind.INSTALLATION: "contract",
+    OfferKind.SUCCESSION: "contract",
+}
+# Characters XML 1.0 refuses (control characters pasted from word processors).
+_INVALID_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+class FeedError(ValueError):
+    pass
+
+
+def feed_search(query: object) -> tuple[OfferSearchParams, str]:
+    """The search stated by the query parameters, newest first, and its French label."""
+    form = OfferSearchForm(query)
+    if not form.is_valid():
+        messages = [str(e) for errors in form.errors.values() for e in errors]
+        raise FeedError(" ".join(messages))
+    return replace(form.params(), sort=OfferSort.NEWEST, page=1), offer_search_label(form)
+
+
+def feed_limit(value: str | None) -> int:
+    try:
+        number = int(value or FEED_LIMIT)
+    except ValueError:
+        return FEED_LIMIT
+    return min(max(number, 1), MAX_FEED_LIMIT)
+
+
+def feed_rows(params: OfferSearchParams, *, limit: int | None) -> Iterator[dict]:
+    rows = offers_matching(params=params).values(*FIELDS)
+    if limit is not None:
+        rows = rows[:limit]
+    return rows.iterator(chunk_size=CHUNK)
+
+
+# --- Text helpers ----------------------------------------------------------------------
+
+
+def _clean(text: object) -> str:
+    return _INVALID_XML.sub("", str(text or ""))
+
+
+def _text(value: object) -> str:
+    return escape(_clean(value))
+
+
+def _cdata(value: object) -> str:
+    return "<![CDATA[" + _clean(value).replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def _rfc822(moment: datetime | None) -> str:
+    return format_datetime(moment or timezone.now(), usegmt=True)
+
+
+def _iso(moment: datetime | date | None) -> str:
+    return moment.isoformat() if moment else ""
+
+
+def _place(row: dict) -> str:
+    if not row["commune__name"]:
+        return ""
+    return f"{row['commune__name']} ({row['commune__departement__name']})"
+
+
+def _dates(row: dict) -> str:
+    if row["asap"]:
+        return _("dès que possible")
+    start, end = row["start_date"], row["end_date"]
+    if start and end:
+        return _("du %(start)s au %(end)s") % {
+            "start": start.strftime("%d/%m/%Y"),
+            "end": end.strftime("%d/%m/%Y"),
+        }
+    if start:
+        return _("à partir du %(start)s") % {"start": start.strftime("%d/%m/%Y")}
+    return ""
+
+
+def _summary(row: dict) -> str:
+    """One line of what matters, then the start of the description."""
+    facts = [
+        str(KIND_LABELS.get(row["kind"], row["kind"])),
+        str(PROFESSION_LABELS.get(row["profession"], row["profession"])),
+        _place(row),
+        _dates(row),
+        _("logement proposé") if row["housing_offered"] else "",
+        row["organisation__name"],
+    ]
+    head = " · ".join(fact for fact in facts if fact)
+    description = " ".join((row["description"] or "").split())
+    if len(description) > SUMMARY_LENGTH:
+        description = description[:SUMMARY_LENGTH].rsplit(" ", 1)[0] + "…"
+    return f"{head}\n\n{description}" if description else head
+
+
+def _salary(row: dict) -> str:
+    parts = []
+    low, high = row["salary_min"], row["salary_max"]
+    if low and high:
+        parts.append(_("%(low)s à %(high)s € brut par mois") % {"low": low, "high": high})
+    elif low or high:
+        parts.append(_("%(amount)s € brut par mois") % {"amount": low or high})
+    if row["retrocession_rate"] is not None:
+        parts.append(
+            _("rétrocession %(rate)s %%") % {"rate": f"{row['retrocession_rate'].normalize():f}"}
+        )
+    return " ; ".join(parts)
+
+
+def _buffered(pieces: Iterable[str]) -> Iterator[bytes]:
+    """Group small strings into pieces of about BUFFER bytes."""
+    parts: list[str] = []
+    size = 0
+    for piece in pieces:
+        parts.append(piece)
+        size += len(piece)
+        if size >= BUFFER:
+            yield "".join(parts).encode()
+            parts, size = [], 0
+    if parts:
+        yield "".join(parts).encode()
+
+
+def _in_french(pieces: Callable[[], Iterator[str]]) -> Iterator[str]:
+    """Labels in French whatever language the request ran in (the stream outlives it)."""
+    with translation.override("fr"):
+        yield from pieces()
+
+
+# --- The four formats -----------------------------------------------------------------
+
+
+def rss(rows: Iterable[dict], *, title: str, link: str, self_url: str) -> Iterator[str]:
+    yield '<?xml version="1.0" encoding="utf-8"?>\n'
+    yield '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>'
+    yield f"<title>{_text(title)}</title><link>{_text(link)}</link>"
+    yield f"<description>{_text(_('Annonces publiées sur %(site)s') % {'site': settings.SITE_NAME})}</description>"
+    yield f"<language>fr</language><lastBuildDate>{_rfc822(None)}</lastBuildDate><ttl>60</ttl>"
+    yield f'<atom:link href={quoteattr(self_url)} rel="self" type="application/rss+xml"/>'
+    for row in rows:
+        url = offer_url(row["id"])
+        yield (
+            f"<item><title>{_text(row['title'])}</title><link>{_text(url)}</link>"
+            f'<guid isPermaLink="true">{_text(url)}</guid>'
+            f"<description>{_text(_summary(row))}</description>"
+            f"<pubDate>{_rfc822(row['published_at'])}</pubDate>"
+            f"<category>{_text(KIND_LABELS.get(row['kind'], row['kind']))}</category>"
+            f"<category>{_text(PROFESSION_LABELS.get(row['profession'], row['profession']))}</category>"
+            "</item>"
+        )
+    yield "</channel></rss>\n"
+
+
+def atom(rows: Iterable[dict], *, title: str, link: str, self_url: str) -> Iterator[str]:
+    yield '<?xml version="1.0" encoding="utf-8"?>\n'
+    yield '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">'
+    yield f"<title>{_text(title)}</title><id>{_text(self_url)}</id>"
+    yield f'<link href={quoteattr(self_url)} rel="self" type="application/atom+xml"/>'
+    yield f'<link href={quoteattr(link)} rel="alternate" type="text/html"/>'
+    yield f"<updated>{_iso(timezone.now())}</updated>"
+    yield f"<author><name>{_text(settings.SITE_NAME)}</name><uri>{_text(settings.SITE_URL)}</uri></author>"
+    for row in rows:
+        url = offer_url(row["id"])
+        yield (
+            f"<entry><title>{_text(row['title'])}</title>"
+            f'<link href={quoteattr(url)} rel="alternate"/><id>{_text(url)}</id>'
+            f"<published>{_iso(row['published_at'])}</published>"
+            f"<updated>{_iso(row['updated_at'])}</updated>"
+            f'<summary type="text">{_text(_summary(row))}</summary>'
+            f"<category term={quoteattr(row['kind'])} label={quoteattr(_clean(KIND_LABELS.get(row['kind'], '')))}/>"
+            f"<category term={quoteattr(row['profession'])} label={quoteattr(_clean(PROFESSION_LABELS.get(row['profession'], '')))}/>"
+            "</entry>"
+        )
+    yield "</feed>\n"
+
+
+def json_feed(rows: Iterable[dict], *, title: str, link: str, self_url: str) -> Iterator[str]:
+    """JSON Feed 1.1 (https://jsonfeed.org/version/1.1), with a `_tremplin` extension."""
+    head = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": title,
+        "home_page_url": link,
+        "feed_url": self_url,
+        "language": "fr",
+        "authors": [{"name": settings.SITE_NAME, "url": settings.SITE_URL}],
+    }
+    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "items": ['
+    for index, row in enumerate(rows):
+        item = {
+            "id": str(row["id"]),
+            "url": offer_url(row["id"]),
+            "title": row["title"],
+            "summary": _summary(row),
+            "content_text": row["description"] or row["title"],
+            "date_published": _iso(row["published_at"]),
+            "date_modified": _iso(row["updated_at"]),
+            "tags": [
+                str(KIND_LABELS.get(row["kind"], row["kind"])),
+                str(PROFESSION_LABELS.get(row["profession"], row["profession"])),
+            ],
+            "_tremplin": {
+                "kind": row["kind"],
+                "profession": row["profession"],
+                "commune": row["commune__name"],
+                "departement": row["commune__departement__name"],
+                "start_date": _iso(row["start_date"]) or None,
+                "end_date": _iso(row["end_date"]) or None,
+                "asap": row["asap"],
+                "housing_offered": row["housing_offered"],
+                "organisation": row["organisation__name"],
+            },
+        }
+        yield ("," if index else "") + json.dumps(item, ensure_ascii=False)
+    yield "]}\n"
+
+
+def job_feed(rows: Iterable[dict], **_context: Any) -> Iterator[str]:
+    """Every offer in the Indeed XML job-feed format (fields documented in
+    docs/syndication.md)."""
+    yield '<?xml version="1.0" encoding="utf-8"?>\n<source>'
+    yield f"<publisher>{_text(settings.SITE_NAME)}</publisher>"
+    yield f"<publisherurl>{_text(settings.SITE_URL)}</publisherurl>"
+    yield f"<lastBuildDate>{_rfc822(None)}</lastBuildDate>\n"
+    for row in rows:
+        postal_codes = (row["commune__postal_codes"] or "").split()
+        moment = row["renewed_at"] or row["published_at"]
+        expires = ""
+        if moment is not None:
+            expires = timezone.localdate(moment + OFFER_LIFETIME)
+            if row["end_date"] and row["end_date"] < expires:
+                expires = row["end_date"]
+        yield (
+            "<job>"
+            f"<title>{_cdata(row['title'])}</title>"
+            f"<date>{_cdata(_rfc822(row['published_at']))}</date>"
+            f"<referencenumber>{_cdata(row['id'])}</referencenumber>"
+            f"<url>{_cdata(offer_url(row['id']))}</url>"
+            f"<company>{_cdata(row['organisation__name'])}</company>"
+            f"<city>{_cdata(row['commune__name'])}</city>"
+            f"<state>{_cdata(row['commune__region__name'])}</state>"
+            f"<country>{_cdata('FR')}</country>"
+            f"<postalcode>{_cdata(postal_codes[0] if postal_codes else '')}</postalcode>"
+            f"<description>{_cdata(row['description'] or row['title'])}</description>"
+            f"<salary>{_cdata(_salary(row))}</salary>"
+            f"<jobtype>{_cdata(JOB_TYPES.get(row['kind'], 'contract'))}</jobtype>"
+            f"<category>{_cdata(PROFESSION_LABELS.get(row['profession'], row['profession']))}</category>"
+            f"<startdate>{_cdata(_iso(row['start_date']))}</startdate>"
+            f"<expirationdate>{_cdata(_iso(expires))}</expirationdate>"
+            "</job>\n"
+        )
+    yield "</source>\n"
+
+
+FORMATS = {
+    "rss": (rss, "application/rss+xml; charset=utf-8", True),
+    "atom": (atom, "application/atom+xml; charset=utf-8", True),
+    "json": (json_feed, "application/feed+json; charset=utf-8", True),
+    "xml": (job_feed, "application/xml; charset=utf-8", False),
+}
+
+
+def feed_response(request: HttpRequest, kind: str) -> HttpResponse:
+    """The streamed feed `kind` of the search in the request's query string."""
+    writer, content_type, limited = FORMATS[kind]
+    try:
+        params, label = feed_search(request.GET)
+    except FeedError as error:
+        return HttpResponse(
+            _("Critères de recherche invalides : %(errors)s") % {"errors": error},
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    limit = feed_limit(request.GET.get("limite")) if limited else None
+    query = params.query_string(tri="", page="")
+    link = settings.SITE_URL + reverse("offers:search") + (f"?{query}" if query else "")
+    self_url = settings.SITE_URL + request.get_full_path()
+    with translation.override("fr"):
+        title = _("%(site)s — annonces : %(label)s") % {"site": settings.SITE_NAME, "label": label}
+    rows = feed_rows(params, limit=limit)
+    pieces = _in_french(lambda: writer(rows, title=title, link=link, self_url=self_url))
+    response = StreamingHttpResponse(_buffered(pieces), content_type=content_type)
+    response["Cache-Control"] = "public, max-age=300"
+    if kind == "xml":
+        response["Content-Disposition"] = 'inline; filename="tremplin-annonces.xml"'
+    return response

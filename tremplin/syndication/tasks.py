@@ -1,0 +1,21 @@
+from django.tasks import task
+
+from tremplin.syndication import services, services_alerts
+
+
+@task
+def deliveries_send(*, partner_id: int, offer_id: int) -> int:
+    """Send the due webhooks of one partner for one offer, in order."""
+    return services.deliveries_send(partner_id=partner_id, offer_id=offer_id)
+
+
+@task
+def deliveries_send_due() -> int:
+    """The sweep: every due webhook whose task was lost or whose worker died."""
+    return services.deliveries_send_due()
+
+
+@task
+def alerts_send_digests() -> int:
+    """The daily and weekly digests of saved searches (idempotent)."""
+    return services_alerts.alerts_send_digests()
