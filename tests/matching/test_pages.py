@@ -176,3 +176,17 @@ def test_saved_searches_are_limited(client, places):
 
     assert SavedSearch.objects.filter(user=user).count() == MAX_SAVED_SEARCHES
     assert "supprimez-en une d’abord" in response.text
+
+
+def test_the_results_offer_an_alert_for_these_territories(client, places):
+    import html
+    from urllib.parse import parse_qs, urlparse
+
+    response = client.get(URL, QUERY)
+    link = re.search(r'data-testid="territory-alert"\s+href="([^"]+)"', response.text).group(1)
+    params = parse_qs(urlparse(html.unescape(link)).query)
+    assert params["kind"] == ["territories"]
+    assert parse_qs(params["query"][0])["pres_de"] == ["Limoges"]
+    form = client.get(html.unescape(link))
+    assert form.status_code == 200
+    assert "territories" in form.text
