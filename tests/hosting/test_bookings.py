@@ -86,6 +86,9 @@ class TestRequests:
 
 
 @pytest.mark.django_db(transaction=True)
+# On SQLite's shared in-memory test database, the email task a thread runs right after its
+# acceptance can meet the other thread's table lock; the bookings are what this test checks.
+@pytest.mark.tasks_may_fail
 def test_concurrent_acceptances_of_overlapping_stays_keep_exactly_one():
     """Two agents accept overlapping requests at the same moment, each in its own transaction
     and connection: the database's unique constraint lets one through."""
