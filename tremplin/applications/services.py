@@ -40,10 +40,6 @@ def _link(application: Application) -> str:
     return settings.SITE_URL + reverse("applications:detail", kwargs={"pk": application.pk})
 
 
-def _organisation_emails(offer: Offer) -> list[str]:
-    return sorted({m.user.email for m in offer.organisation.memberships.select_related("user")})
-
-
 def _check_text(body: str, *, required: bool) -> str:
     body = (body or "").strip()
     if required and not body:
@@ -110,7 +106,7 @@ def application_create(
         except IntegrityError:
             # Two submissions at once: the database keeps one.
             raise ValidationError(_("Vous avez déjà candidaté à cette annonce.")) from None
-        for email in _organisation_emails(offer):
+        for email in offer.organisation.member_emails():
             email_send(
                 to=email,
                 template="applications/emails/received",
@@ -378,7 +374,7 @@ def thread_notify(*, application_id: int, side: str, now: datetime | None = None
         if side == Side.CANDIDATE:
             recipients = [application.candidate.email] if application.candidate else []
         else:
-            recipients = _organisation_emails(application.offer)
+            recipients = application.offer.organisation.member_emails()
         for email in recipients:
             email_send(
                 to=email,

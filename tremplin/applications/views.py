@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from tremplin.accounts.permissions import redirect_to_professional_profile
 from tremplin.applications import documents, selectors, services
 from tremplin.applications.forms import (
     ApplyForm,
@@ -34,12 +35,11 @@ def _errors(error: ValidationError) -> str:
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, offer_pk: int) -> HttpResponse:
     offer = get_offer_to_apply(offer_pk)
-    if not hasattr(request.user, "professional_profile"):
-        messages.info(
-            request,
-            _("Pour candidater, indiquez d’abord votre profession dans votre profil."),
-        )
-        return redirect(f"{_profile_url()}?next={request.path}")
+    needs_profile = redirect_to_professional_profile(
+        request, message=_("Pour candidater, indiquez d’abord votre profession dans votre profil.")
+    )
+    if needs_profile:
+        return needs_profile
     existing = selectors.application_to(request.user, offer)
     if existing is not None:
         messages.info(
@@ -78,12 +78,6 @@ def apply(request: HttpRequest, offer_pk: int) -> HttpResponse:
         {"offer": offer, "form": form, "profile_cv": profile_cv},
         status=status,
     )
-
-
-def _profile_url() -> str:
-    from django.urls import reverse
-
-    return reverse("accounts:profile")
 
 
 @require_safe

@@ -54,10 +54,6 @@ def text_without_html(value: str, *, field: str) -> str:
     return (value or "").strip()
 
 
-def _members_emails(organisation: Organisation) -> list[str]:
-    return sorted({m.user.email for m in organisation.memberships.select_related("user")})
-
-
 def _url(name: str, **kwargs: object) -> str:
     return settings.SITE_URL + reverse(name, kwargs=kwargs)
 
@@ -156,7 +152,7 @@ def booking_request(
     booking = Booking.objects.create(
         housing=housing, professional=professional, start=start, end=end, stay=stay
     )
-    for email in _members_emails(housing.organisation):
+    for email in housing.organisation.member_emails():
         email_send(
             to=email,
             template="hosting/emails/booking_requested",
@@ -300,7 +296,7 @@ def support_propose(
         support.decided_at = None
         support.save()
         support.activities.set(activities)
-        for email in _members_emails(offer.organisation):
+        for email in offer.organisation.member_emails():
             email_send(
                 to=email,
                 template="hosting/emails/support_proposed",
@@ -325,7 +321,7 @@ def support_request(
         status=SupportStatus.REQUESTED,
         message=text_without_html(message, field="message"),
     )
-    for email in _members_emails(collectivity):
+    for email in collectivity.member_emails():
         email_send(
             to=email,
             template="hosting/emails/support_requested",

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from tremplin.accounts.permissions import redirect_to_professional_profile
 from tremplin.hosting import selectors, services
 from tremplin.hosting.forms import (
     ActivityForm,
@@ -403,9 +404,11 @@ def support_decide(request: HttpRequest, support_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def stay_new(request: HttpRequest, pk: int) -> HttpResponse:
     organisation, _agent = _public_collectivity(request, pk)
-    if not hasattr(request.user, "professional_profile"):
-        messages.info(request, _("Pour préparer un séjour, indiquez d’abord votre profession."))
-        return redirect(f"{_profile_url()}?next={request.path}")
+    needs_profile = redirect_to_professional_profile(
+        request, message=_("Pour préparer un séjour, indiquez d’abord votre profession.")
+    )
+    if needs_profile:
+        return needs_profile
     offer = None
     offer_pk = request.GET.get("annonce") or request.POST.get("annonce") or ""
     if offer_pk.isdigit():
@@ -441,12 +444,6 @@ def stay_new(request: HttpRequest, pk: int) -> HttpResponse:
         {"organisation": organisation, "form": form, "offer": offer},
         status=status,
     )
-
-
-def _profile_url() -> str:
-    from django.urls import reverse
-
-    return reverse("accounts:profile")
 
 
 @require_safe

@@ -204,8 +204,7 @@ def offer_view_count(*, offer: Offer) -> None:
 
 
 def _notify_authors(offer: Offer, template: str, context: dict) -> None:
-    recipients = {m.user.email for m in offer.organisation.memberships.select_related("user")}
-    for email in sorted(recipients):
+    for email in offer.organisation.member_emails():
         email_send(to=email, template=template, context={"offer": offer, **context})
 
 

@@ -167,6 +167,11 @@ class Organisation(models.Model):
     def is_collectivity(self) -> bool:
         return self.category == OrganisationCategory.COLLECTIVITY
 
+    def member_emails(self) -> list[str]:
+        """Every member's address, once each, sorted: who is told of what concerns the
+        organisation."""
+        return sorted({m.user.email for m in self.memberships.select_related("user")})
+
     @property
     def can_publish(self) -> bool:
         """Pending organisations prepare content; only verified ones publish it."""
