@@ -4,7 +4,6 @@ Defaults are those of a developer's machine (`make run`): SQLite, console email,
 Production sets DEBUG=false, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and HTTPS=true; see README.
 """
 
-import sys
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -13,7 +12,9 @@ from django.utils.csp import CSP
 from config.env import database_from_url, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
+# Set by the test configuration (`env` in pyproject.toml, applied by pytest-env), never
+# guessed from the modules loaded: fast password hashing, tasks run inline.
+TESTING = env_bool("TREMPLIN_TESTING", default=False)
 
 DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = env_str("SECRET_KEY")
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "tremplin.matching",
     "tremplin.syndication",
     "tremplin.api",
+    "tremplin.platform",
 ]
 
 MIDDLEWARE = [

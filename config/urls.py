@@ -12,6 +12,8 @@ admin.site.index_title = "Modération"
 urlpatterns = [
     path("", include("tremplin.core.urls")),
     path("compte/", include("tremplin.accounts.urls")),
+    # Deleting an account and downloading one's data touch every app.
+    path("compte/", include("tremplin.platform.urls")),
     path("organisations/", include("tremplin.organisations.urls")),
     # Among the territories pages; none of their patterns matches « pour-moi/ ».
     path("territoires/pour-moi/", include("tremplin.matching.urls")),

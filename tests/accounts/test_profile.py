@@ -102,7 +102,7 @@ def test_it_deletes_an_account_with_its_profile_and_lone_organisations(client):
     MembershipFactory(organisation=shared, admin=True)
     client.force_login(user)
 
-    response = client.post(reverse("accounts:delete"), {"password": DEFAULT_PASSWORD})
+    response = client.post(reverse("platform:account_delete"), {"password": DEFAULT_PASSWORD})
 
     assert response.status_code == 302
     assert not User.objects.filter(pk=user.pk).exists()
@@ -116,7 +116,7 @@ def test_it_asks_for_the_password_before_deleting(client):
     user = UserFactory()
     client.force_login(user)
 
-    response = client.post(reverse("accounts:delete"), {"password": "pas-le-mien"})
+    response = client.post(reverse("platform:account_delete"), {"password": "pas-le-mien"})
 
     assert response.status_code == 400
     assert "Mot de passe incorrect" in response.text
@@ -129,7 +129,7 @@ def test_it_refuses_to_leave_an_organisation_without_an_admin(client):
     MembershipFactory(organisation=organisation)
     client.force_login(user)
 
-    response = client.post(reverse("accounts:delete"), {"password": DEFAULT_PASSWORD})
+    response = client.post(reverse("platform:account_delete"), {"password": DEFAULT_PASSWORD})
 
     assert response.status_code == 400
     assert "Transmettez d’abord l’administration" in response.text

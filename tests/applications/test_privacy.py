@@ -11,12 +11,12 @@ from django.utils import timezone
 from tests.accounts.factories import DEFAULT_PASSWORD
 from tests.applications.factories import ApplicationFactory, pdf_bytes, pdf_upload
 from tests.offers.factories import OfferFactory
-from tremplin.accounts.services import user_delete
 from tremplin.applications import services
 from tremplin.applications.documents import profile_cv_replace
 from tremplin.applications.models import Application, ApplicationStatus, Document, Side
-from tremplin.applications.privacy import applications_anonymise_old, candidate_export
+from tremplin.applications.privacy import applications_anonymise_old
 from tremplin.offers.models import OfferStatus
+from tremplin.platform.privacy import account_delete, account_export
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def test_the_export_holds_the_application_the_conversation_and_the_cv(offer, mem
     )
     services.message_post(application=application, by=member, side=Side.ORGANISATION, body="Merci")
 
-    archive = zipfile.ZipFile(io.BytesIO(candidate_export(user=candidate)))
+    archive = zipfile.ZipFile(io.BytesIO(account_export(user=candidate)))
     data = json.loads(archive.read("donnees.json"))
 
     assert data["account"]["email"] == candidate.email
@@ -41,7 +41,7 @@ def test_the_export_holds_the_application_the_conversation_and_the_cv(offer, mem
 
 def test_the_export_downloads_as_a_zip(client, candidate):
     client.force_login(candidate)
-    response = client.get(reverse("accounts:export"))
+    response = client.get(reverse("platform:account_export"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert "donnees.json" in zipfile.ZipFile(io.BytesIO(response.content)).namelist()
@@ -68,7 +68,7 @@ def test_deleting_the_account_anonymises_applications_and_erases_files(
     assert len(paths) == 3 and all(p.exists() for p in paths)
 
     with django_capture_on_commit_callbacks(execute=True):
-        user_delete(user=candidate)
+        account_delete(user=candidate)
 
     assert not any(p.exists() for p in paths)
     assert not Document.objects.exists()
@@ -88,7 +88,7 @@ def test_the_delete_page_erases_the_cv_file(client, candidate, django_capture_on
     path = Path(Document.objects.get().file.path)
     client.force_login(candidate)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("accounts:delete"), {"password": DEFAULT_PASSWORD})
+        response = client.post(reverse("platform:account_delete"), {"password": DEFAULT_PASSWORD})
     assert response.status_code == 302
     assert not Document.objects.exists()
     assert not path.exists()
@@ -131,7 +131,7 @@ def test_the_export_holds_the_discovery_stays(candidate):
         housing=housing,
     )
     data = json.loads(
-        zipfile.ZipFile(io.BytesIO(candidate_export(user=candidate))).read("donnees.json")
+        zipfile.ZipFile(io.BytesIO(account_export(user=candidate))).read("donnees.json")
     )
     [stay] = data["stays"]
     assert stay["territory"] == housing.organisation.name

@@ -1,16 +1,17 @@
+from datetime import timedelta
+
 import numpy as np
 import pytest
 from django.utils import timezone
 
+from tests.accounts.factories import UserFactory
 from tests.matching.builders import commune, indicator, limousin, published_offer, source
+from tests.offers.factories import OfferFactory
 from tremplin.core.professions import Profession
-from tremplin.matching import matrix as matrix_module
-from tremplin.matching.matrix import (
-    UNKNOWN_KM,
-    matrix_changed,
-    matrix_current,
-    matrix_invalidate,
-)
+from tremplin.matching.matrix import UNKNOWN_KM, matrix_current, matrix_invalidate
+from tremplin.offers.events import offer_event_emit
+from tremplin.offers.models import OfferEventKind, OfferStatus
+from tremplin.offers.services import offer_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -77,24 +78,22 @@ def test_a_commune_without_a_position_is_never_near_anything(places):
     assert matrix.neighbours(lost).tolist() == [lost]
 
 
-def test_it_is_checked_against_the_database_at_most_every_so_often(
-    places, django_assert_num_queries, monkeypatch
+def test_it_is_checked_against_the_database_at_each_ranking_in_three_small_queries(
+    places, django_assert_num_queries
 ):
     first = matrix_current()
-    with django_assert_num_queries(0):
-        assert matrix_current() is first
 
-    monkeypatch.setattr(matrix_module, "CHECK_EVERY_SECONDS", 0)
-    with django_assert_num_queries(3):  # the data version (2) and the offers version (1)
+    with django_assert_num_queries(3):  # the data version (2) and the latest offer event (1)
         assert matrix_current() is first
 
 
-def test_new_offers_are_read_without_rebuilding_the_rest(places, monkeypatch):
-    monkeypatch.setattr(matrix_module, "CHECK_EVERY_SECONDS", 0)
+def test_an_offer_event_has_its_offers_read_again_without_rebuilding_the_rest(places):
     first = matrix_current()
     first.memo["anything"] = np.zeros(1)
 
-    published_offer(places["bourganeuf"], profession=Profession.NURSE, housing_offered=True)
+    offer = published_offer(places["bourganeuf"], profession=Profession.NURSE, housing_offered=True)
+    assert matrix_current() is first  # no event yet: an offer written behind the services' back
+    offer_event_emit(offer=offer, kind=OfferEventKind.PUBLISHED)
     second = matrix_current()
 
     assert second is not first
@@ -105,8 +104,41 @@ def test_new_offers_are_read_without_rebuilding_the_rest(places, monkeypatch):
     assert len(second.offers.communes_of(Profession.NURSE, ("stage",))) == 0
 
 
-def test_an_import_rebuilds_it(places, monkeypatch):
-    monkeypatch.setattr(matrix_module, "CHECK_EVERY_SECONDS", 0)
+def test_a_published_offer_is_seen_at_the_next_ranking(places):
+    """Through the real service: publishing writes the event the matrix reads."""
+    first = matrix_current()
+    offer = OfferFactory(
+        commune=places["lyon"], profession=Profession.NURSE, status=OfferStatus.SUBMITTED
+    )
+    offer_publish(offer=offer, by=UserFactory(moderator=True))
+
+    second = matrix_current()
+    assert len(second.offers.communes_of(Profession.NURSE)) == 1
+    assert second.near_indices is first.near_indices
+
+
+def test_an_offer_leaves_it_the_day_after_its_end_without_any_write(places, monkeypatch):
+    """The version carries the day: `live()` offers change at midnight, before the daily job."""
+    today = timezone.localdate()
+    offer = published_offer(
+        places["lyon"], profession=Profession.NURSE, end_date=today + timedelta(days=1)
+    )
+    offer_event_emit(offer=offer, kind=OfferEventKind.PUBLISHED)
+    assert len(matrix_current().offers.communes_of(Profession.NURSE)) == 1
+
+    real_localdate = timezone.localdate
+    monkeypatch.setattr(
+        timezone,
+        "localdate",
+        lambda value=None, timezone=None: (
+            real_localdate(value, timezone) if value is not None else today + timedelta(days=1)
+        ),
+    )
+
+    assert len(matrix_current().offers.communes_of(Profession.NURSE)) == 0
+
+
+def test_an_import_rebuilds_it(places):
     first = matrix_current()
 
     stations = source("stations")
@@ -124,15 +156,3 @@ def test_invalidating_forgets_it(places):
     matrix_invalidate()
 
     assert matrix_current() is not first
-
-
-def test_a_change_can_be_announced_not_to_wait_for_the_next_check(places):
-    first = matrix_current()
-    published_offer(places["lyon"], profession=Profession.NURSE)
-    assert matrix_current() is first  # checked a moment ago
-
-    matrix_changed()
-
-    second = matrix_current()
-    assert len(second.offers.communes_of(Profession.NURSE)) == 1
-    assert second.near_indices is first.near_indices

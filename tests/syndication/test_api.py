@@ -223,7 +223,7 @@ def test_each_token_is_rate_limited_with_a_json_429(client, token, monkeypatch):
 
 
 def test_a_partner_mirrors_every_open_offer_incrementally(client, monkeypatch):
-    from tremplin.syndication import selectors
+    from tremplin.offers import selectors
 
     monkeypatch.setattr(selectors, "MIRROR_PAGE", 2)
     start = timezone.now() - timedelta(days=1)

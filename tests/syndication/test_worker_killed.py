@@ -46,7 +46,12 @@ offer_event_record(offer=offer, kind="published")
 
 
 def _env(database: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    # A real deployment's process: not the tests' settings (inline tasks) but the worker's.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("PYTEST") and k != "TREMPLIN_TESTING"
+    }
     env.update(
         DATABASE_URL=f"sqlite:///{database}",
         DEBUG="true",

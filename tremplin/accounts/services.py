@@ -1,4 +1,4 @@
-"""Writes on accounts: sign-up, email confirmation, login throttling, deletion."""
+"""Writes on accounts: sign-up, email confirmation, login throttling, erasure."""
 
 from datetime import timedelta
 
@@ -101,29 +101,35 @@ def professional_profile_save(
     return profile
 
 
-class AccountDeletionRefused(Exception):
-    def __init__(self, organisations: list) -> None:
-        self.organisations = organisations
-        super().__init__(organisations)
+def account_export_data(*, user: User) -> dict:
+    """The account's part of the export archive of a person's data."""
+    profile = getattr(user, "professional_profile", None)
+    return {
+        "account": {
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_joined": user.date_joined.isoformat(),
+            "email_confirmed_at": (
+                user.email_confirmed_at.isoformat() if user.email_confirmed_at else None
+            ),
+        },
+        "professional_profile": (
+            {
+                "profession": profile.profession,
+                "profession_label": str(profile.get_profession_display()),
+                "status": profile.status,
+                "rpps": profile.rpps,
+            }
+            if profile
+            else None
+        ),
+    }
 
 
-def user_delete(*, user: User) -> None:
-    """Erase a person and what is only theirs.
-
-    An organisation they alone administer while others remain would be left without an admin:
-    the deletion is refused until they hand it over. An organisation where they are the only
-    member goes with them.
-    """
-    from tremplin.applications.privacy import candidate_anonymise
-    from tremplin.organisations.services import organisations_blocking_deletion, user_orphans
-
+def user_erase(*, user: User) -> None:
+    """The account's own part of a deletion (platform.privacy.account_delete does the rest):
+    its login failures and the user row, with its profile."""
     with transaction.atomic():
-        blocking = organisations_blocking_deletion(user=user)
-        if blocking:
-            raise AccountDeletionRefused(blocking)
-        for organisation in user_orphans(user=user):
-            organisation.delete()
-        # Applications stay, anonymised, for the organisations' statistics; files are erased.
-        candidate_anonymise(user=user)
         LoginAttempt.objects.filter(email=user.email).delete()
         user.delete()

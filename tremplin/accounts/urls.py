@@ -10,8 +10,6 @@ urlpatterns = [
     path("connexion/", views.login_view, name="login"),
     path("deconnexion/", views.logout_view, name="logout"),
     path("", views.profile, name="profile"),
-    path("suppression/", views.delete_account, name="delete"),
-    path("mes-donnees/", views.export_data, name="export"),
     path("mot-de-passe/oubli/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "mot-de-passe/oubli/envoye/",

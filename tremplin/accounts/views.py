@@ -8,11 +8,11 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST
 
 from tremplin.accounts import forms, services
 from tremplin.accounts.models import User
-from tremplin.organisations.services import invitations_pending_for
+from tremplin.organisations.selectors import invitations_pending_for
 
 
 @login_not_required
@@ -152,38 +152,6 @@ def _safe_next(request: HttpRequest) -> str:
     ):
         return target
     return ""
-
-
-@require_safe
-def export_data(request: HttpRequest) -> HttpResponse:
-    """All the person's data in one archive: JSON and their files."""
-    from tremplin.applications.privacy import candidate_export
-
-    response = HttpResponse(candidate_export(user=request.user), content_type="application/zip")
-    response["Content-Disposition"] = 'attachment; filename="tremplin-mes-donnees.zip"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@require_http_methods(["GET", "POST"])
-def delete_account(request: HttpRequest) -> HttpResponse:
-    form = forms.DeleteAccountForm(request.POST or None, user=request.user)
-    blocking = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.user_delete(user=request.user)
-        except services.AccountDeletionRefused as refusal:
-            blocking = refusal.organisations
-        else:
-            logout(request)
-            messages.success(request, _("Votre compte et ses données ont été supprimés."))
-            return redirect("core:home")
-    return render(
-        request,
-        "accounts/delete.html",
-        {"form": form, "blocking": blocking},
-        status=400 if request.method == "POST" else 200,
-    )
 
 
 @method_decorator(login_not_required, name="dispatch")

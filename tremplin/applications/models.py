@@ -205,7 +205,12 @@ class Application(models.Model):
         )
 
     def can_move_to(self, status: str) -> bool:
-        return status in ORGANISATION_TRANSITIONS.get(self.status, set())
+        """Whether the organisation may move this application to `status` now."""
+        return status in self.next_statuses()
+
+    def next_statuses(self) -> set[str]:
+        """The statuses the organisation may choose from now (none once the status is final)."""
+        return set(ORGANISATION_TRANSITIONS.get(self.status, set()))
 
 
 class Message(models.Model):

@@ -1,10 +1,7 @@
 """Personal data of candidates: the export archive, anonymisation at deletion and after two
 years."""
 
-import io
-import json
-import zipfile
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -18,14 +15,13 @@ from tremplin.offers.models import OfferStatus
 RETENTION = timedelta(days=2 * 365)
 
 
-def _iso(value: object) -> str | None:
+def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def candidate_export(*, user: User) -> bytes:
-    """One ZIP archive: `donnees.json` (account, profile, applications with their conversation,
-    favourites, documents' list) and every document file under `documents/`."""
-    profile = getattr(user, "professional_profile", None)
+def candidate_export_data(*, user: User) -> tuple[dict, dict[str, Document]]:
+    """The candidate's part of the export archive: applications with their conversation,
+    favourites and the documents' list, and the files to add under their archive paths."""
     documents = list(Document.objects.filter(owner=user).order_by("created_at"))
     paths = {doc.pk: f"documents/{doc.pk}-{doc.original_name}" for doc in documents}
     applications = (
@@ -35,24 +31,6 @@ def candidate_export(*, user: User) -> bytes:
         .order_by("created_at")
     )
     data = {
-        "exported_at": _iso(timezone.now()),
-        "account": {
-            "email": user.email,
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "date_joined": _iso(user.date_joined),
-            "email_confirmed_at": _iso(user.email_confirmed_at),
-        },
-        "professional_profile": (
-            {
-                "profession": profile.profession,
-                "profession_label": str(profile.get_profession_display()),
-                "status": profile.status,
-                "rpps": profile.rpps,
-            }
-            if profile
-            else None
-        ),
         "applications": [
             {
                 "id": application.pk,
@@ -95,7 +73,6 @@ def candidate_export(*, user: User) -> bytes:
             }
             for saved in SavedOffer.objects.filter(user=user).select_related("offer")
         ],
-        "stays": _stays(user),
         "documents": [
             {
                 "file": paths[doc.pk],
@@ -107,56 +84,7 @@ def candidate_export(*, user: User) -> bytes:
             for doc in documents
         ],
     }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("donnees.json", json.dumps(data, ensure_ascii=False, indent=2))
-        for doc in documents:
-            with doc.file.open("rb") as source:
-                archive.writestr(paths[doc.pk], source.read())
-    return buffer.getvalue()
-
-
-def _stays(user: User) -> list[dict]:
-    from tremplin.hosting.models import Stay
-
-    stays = Stay.objects.filter(professional=user).select_related("collectivity", "offer")
-    return [
-        {
-            "territory": stay.collectivity.name,
-            "offer_id": stay.offer_id,
-            "start": _iso(stay.start),
-            "end": _iso(stay.end),
-            "cancelled_at": _iso(stay.cancelled_at),
-            "visible_to_peers": stay.peers_visible,
-            "bookings": [
-                {
-                    "housing": b.housing.name,
-                    "start": _iso(b.start),
-                    "end": _iso(b.end),
-                    "status": b.status,
-                }
-                for b in stay.bookings.select_related("housing")
-            ],
-            "activities": [activity.title for activity in stay.activities.all()],
-            "feedback": (
-                {
-                    "went_well": stay.feedback.went_well,
-                    "to_improve": stay.feedback.to_improve,
-                    "would_come_back": stay.feedback.would_come_back,
-                    "would_settle": stay.feedback.would_settle,
-                    "published": stay.feedback.publish,
-                }
-                if hasattr(stay, "feedback")
-                else None
-            ),
-            "installation_answers": [
-                {"months": c.months, "settled": c.settled, "commune": c.commune_id}
-                for c in stay.installation_checks.filter(answered_at__isnull=False)
-            ],
-            "messages_sent_to_peers": [m.body for m in stay.peer_messages_sent.all()],
-        }
-        for stay in stays
-    ]
+    return data, {paths[doc.pk]: doc for doc in documents}
 
 
 def _anonymise(applications: list[Application], now: datetime) -> None:

@@ -15,7 +15,7 @@ from tremplin.applications.forms import (
     ReportForm,
 )
 from tremplin.applications.metrics import offers_metrics, organisation_metrics
-from tremplin.applications.models import ORGANISATION_TRANSITIONS, Application, Side
+from tremplin.applications.models import Application, Side
 from tremplin.applications.permissions import (
     MODERATOR,
     get_application_for_user,
@@ -111,7 +111,7 @@ def _render_detail(
     decision_form: DecisionForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    allowed = ORGANISATION_TRANSITIONS.get(application.status, set())
+    allowed = application.next_statuses()
     can_write = side in (Side.CANDIDATE, Side.ORGANISATION) and application.anonymised_at is None
     return render(
         request,
@@ -165,7 +165,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     application, side = get_application_for_user(request.user, pk)
     if side != Side.ORGANISATION:
         raise Http404
-    allowed = ORGANISATION_TRANSITIONS.get(application.status, set())
+    allowed = application.next_statuses()
     form = DecisionForm(request.POST, allowed=allowed)
     if form.is_valid():
         data = form.cleaned_data

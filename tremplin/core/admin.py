@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from tremplin.accounts.permissions import is_moderator
+
+def is_moderator(user: object) -> bool:
+    """`User.is_moderator`, read without importing accounts (which sits above core)."""
+    return bool(getattr(user, "is_moderator", False))
 
 
 class ModeratorAdmin(admin.ModelAdmin):

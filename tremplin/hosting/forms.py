@@ -172,8 +172,16 @@ class SupportProposalForm(BaseForm):
     def __init__(self, *args: object, collectivity: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         if collectivity is not None:
-            self.fields["housing"].queryset = Housing.objects.filter(organisation=collectivity)
-            self.fields["activities"].queryset = Activity.objects.filter(organisation=collectivity)
+            housing, activities = self.fields["housing"], self.fields["activities"]
+            housing.queryset = Housing.objects.filter(organisation=collectivity)
+            activities.queryset = Activity.objects.filter(organisation=collectivity)
+            # Read once: the management page renders this form under every offer of the area.
+            housing.choices = [("", housing.empty_label), *_choices(housing)]
+            activities.choices = list(_choices(activities))
+
+
+def _choices(field: forms.ModelChoiceField) -> list[tuple[int, str]]:
+    return [(item.pk, field.label_from_instance(item)) for item in field.queryset]
 
 
 class SupportRequestForm(BaseForm):

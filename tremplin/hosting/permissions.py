@@ -21,16 +21,28 @@ def get_collectivity_for_agent(user: User, pk: int) -> Organisation:
     return organisation
 
 
-def get_housing_for_agent(user: User, pk: int) -> Housing:
+def get_housing_for_agent(
+    user: User, pk: int, *, organisation: Organisation | None = None
+) -> Housing:
+    """A housing its collectivité's agent may edit; with `organisation`, it must also belong to
+    that collectivité (an agent of two collectivités editing one's housing from the other's
+    page gets a 404)."""
     housing = get_object_or_404(Housing.objects.select_related("organisation", "commune"), pk=pk)
     if not is_agent(user, housing.organisation):
+        raise Http404
+    if organisation is not None and housing.organisation_id != organisation.pk:
         raise Http404
     return housing
 
 
-def get_activity_for_agent(user: User, pk: int) -> Activity:
+def get_activity_for_agent(
+    user: User, pk: int, *, organisation: Organisation | None = None
+) -> Activity:
+    """An activity its collectivité's agent may edit (same rule as housings)."""
     activity = get_object_or_404(Activity.objects.select_related("organisation"), pk=pk)
     if not is_agent(user, activity.organisation):
+        raise Http404
+    if organisation is not None and activity.organisation_id != organisation.pk:
         raise Http404
     return activity
 

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from tremplin.accounts.models import User
 from tremplin.hosting.models import (
@@ -177,4 +178,39 @@ def welcome_funnel(organisation: Organisation) -> dict[str, int]:
         .values("stay__professional")
         .distinct()
         .count(),
+    }
+
+
+def welcome_dashboard(organisation: Organisation) -> dict:
+    """Everything an agent's management page shows, in a fixed number of queries."""
+    supports = list(
+        OfferSupport.objects.filter(collectivity=organisation).select_related(
+            "offer__organisation", "housing"
+        )
+    )
+    supported = {support.offer_id: support for support in supports}
+    return {
+        "territory_page": TerritoryPage.objects.filter(organisation=organisation).first(),
+        "housings": list(
+            Housing.objects.filter(organisation=organisation).select_related("commune")
+        ),
+        "activities": list(activities_of(organisation)),
+        "bookings": list(bookings_to_decide(organisation)),
+        "supports": supports,
+        "offers": [(offer, supported.get(offer.pk)) for offer in offers_in_area(organisation)[:50]],
+        "funnel": welcome_funnel(organisation),
+    }
+
+
+def territory_welcome(organisation: Organisation, *, page: TerritoryPage) -> dict:
+    """What a collectivité's public page shows besides its presentation."""
+    return {
+        "photos": page.photos.all(),
+        "aids": page.aids.all(),
+        "housings": Housing.objects.filter(organisation=organisation).select_related("commune"),
+        "activities": activities_of(organisation).exclude(starts_at__lt=timezone.now()),
+        "testimonials": testimonials(organisation),
+        "supported_offers": Offer.objects.published()
+        .filter(supports__collectivity=organisation, supports__status=SupportStatus.ACCEPTED)
+        .select_related("commune"),
     }

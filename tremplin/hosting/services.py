@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from tremplin.hosting.models import (
     Housing,
     HousingPeriod,
     InstallationCheck,
+    LocalAid,
     OfferSupport,
     PeerMessage,
     Stay,
@@ -33,7 +35,8 @@ from tremplin.hosting.models import (
     TerritoryPage,
     TerritoryPhoto,
 )
-from tremplin.offers.models import Offer, OfferStatus
+from tremplin.offers.events import offer_event_emit
+from tremplin.offers.models import Offer, OfferEventKind, OfferStatus
 from tremplin.organisations.models import Organisation
 
 MAX_TERRITORY_PHOTOS = 8
@@ -71,6 +74,17 @@ def _require_verified(organisation: Organisation) -> None:
 def territory_page_for(*, organisation: Organisation) -> TerritoryPage:
     page, _created = TerritoryPage.objects.get_or_create(organisation=organisation)
     return page
+
+
+def local_aid_add(*, page: TerritoryPage, aid: LocalAid) -> LocalAid:
+    aid.page = page
+    aid.save()
+    return aid
+
+
+def local_aid_delete(*, page: TerritoryPage, pk: int) -> None:
+    """Remove one of the page's aids (404 for an aid of another page)."""
+    get_object_or_404(page.aids, pk=pk).delete()
 
 
 def territory_page_save(*, page: TerritoryPage, by: User) -> TerritoryPage:
@@ -206,6 +220,13 @@ def booking_decline(*, booking: Booking, by: User, message: str = "") -> Booking
     return booking
 
 
+def booking_decide(*, booking: Booking, by: User, accept: bool, message: str = "") -> Booking:
+    """The agent's answer to a booking request: accept it or decline it (with a message)."""
+    if accept:
+        return booking_accept(booking=booking, by=by)
+    return booking_decline(booking=booking, by=by, message=message)
+
+
 def booking_cancel(*, booking: Booking, by: User) -> Booking:
     if booking.professional_id != by.pk:
         raise PermissionDenied
@@ -251,10 +272,8 @@ def _offer_flags_refresh(offer: Offer) -> None:
         supported_welcome=accepted.filter(personal_welcome=True).exists(),
         updated_at=timezone.now(),
     )
-    if offer.status == OfferStatus.PUBLISHED:
-        from tremplin.syndication.services import offer_event_record
-
-        offer_event_record(offer=offer, kind="updated")  # partners see the new badges
+    if offer.status == OfferStatus.PUBLISHED:  # partners and matching see the new badges
+        offer_event_emit(offer=offer, kind=OfferEventKind.SUPPORT_CHANGED)
 
 
 def _check_support(offer: Offer, collectivity: Organisation, housing: Housing | None) -> None:

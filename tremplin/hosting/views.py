@@ -30,7 +30,6 @@ from tremplin.hosting.models import (
     Activity,
     Housing,
     InstallationCheck,
-    OfferSupport,
     Stay,
     SupportStatus,
     TerritoryPage,
@@ -86,7 +85,6 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
     territory_page = TerritoryPage.objects.filter(organisation=organisation).first()
     if territory_page is None or not (territory_page.is_published or agent):
         raise Http404
-    now = timezone.now()
     return render(
         request,
         "hosting/page.html",
@@ -94,14 +92,7 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
             "organisation": organisation,
             "territory_page": territory_page,
             "is_agent": agent,
-            "photos": territory_page.photos.all(),
-            "aids": territory_page.aids.all(),
-            "housings": Housing.objects.filter(organisation=organisation).select_related("commune"),
-            "activities": selectors.activities_of(organisation).exclude(starts_at__lt=now),
-            "testimonials": selectors.testimonials(organisation),
-            "supported_offers": Offer.objects.published()
-            .filter(supports__collectivity=organisation, supports__status=SupportStatus.ACCEPTED)
-            .select_related("commune"),
+            **selectors.territory_welcome(organisation, page=territory_page),
         },
     )
 
@@ -130,26 +121,13 @@ def housing(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def manage(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_collectivity_for_agent(request.user, pk)
-    supports = OfferSupport.objects.filter(collectivity=organisation).select_related(
-        "offer__organisation", "housing"
-    )
-    supported = {s.offer_id: s for s in supports}
     return render(
         request,
         "hosting/manage.html",
         {
             "organisation": organisation,
-            "territory_page": TerritoryPage.objects.filter(organisation=organisation).first(),
-            "housings": Housing.objects.filter(organisation=organisation).select_related("commune"),
-            "activities": selectors.activities_of(organisation),
-            "bookings": selectors.bookings_to_decide(organisation),
-            "supports": supports,
-            "offers": [
-                (offer, supported.get(offer.pk))
-                for offer in selectors.offers_in_area(organisation)[:50]
-            ],
+            **selectors.welcome_dashboard(organisation),
             "proposal_form": SupportProposalForm(collectivity=organisation),
-            "funnel": selectors.welcome_funnel(organisation),
         },
     )
 
@@ -190,9 +168,7 @@ def aid_add(request: HttpRequest, pk: int) -> HttpResponse:
     territory_page = services.territory_page_for(organisation=organisation)
     form = LocalAidForm(request.POST)
     if form.is_valid():
-        aid = form.save(commit=False)
-        aid.page = territory_page
-        aid.save()
+        services.local_aid_add(page=territory_page, aid=form.save(commit=False))
         messages.success(request, _("Aide ajoutée."))
     else:
         messages.error(request, _("Aide non ajoutée : donnez au moins son nom et un lien valide."))
@@ -203,7 +179,7 @@ def aid_add(request: HttpRequest, pk: int) -> HttpResponse:
 def aid_delete(request: HttpRequest, pk: int, aid_pk: int) -> HttpResponse:
     organisation = get_collectivity_for_agent(request.user, pk)
     territory_page = services.territory_page_for(organisation=organisation)
-    get_object_or_404(territory_page.aids, pk=aid_pk).delete()
+    services.local_aid_delete(page=territory_page, pk=aid_pk)
     messages.info(request, _("Aide retirée."))
     return redirect("hosting:page_edit", pk=pk)
 
@@ -232,9 +208,7 @@ def housing_edit(request: HttpRequest, pk: int, housing_pk: int | None = None) -
     organisation = get_collectivity_for_agent(request.user, pk)
     instance = Housing(organisation=organisation)
     if housing_pk is not None:
-        instance = get_housing_for_agent(request.user, housing_pk)
-        if instance.organisation_id != organisation.pk:
-            raise Http404
+        instance = get_housing_for_agent(request.user, housing_pk, organisation=organisation)
     area = selectors.collectivity_communes(organisation)
     form = HousingForm(
         request.POST or None, instance=instance, area=area if area.exists() else None
@@ -282,9 +256,7 @@ def activity_edit(request: HttpRequest, pk: int, activity_pk: int | None = None)
     organisation = get_collectivity_for_agent(request.user, pk)
     instance = Activity(organisation=organisation)
     if activity_pk is not None:
-        instance = get_activity_for_agent(request.user, activity_pk)
-        if instance.organisation_id != organisation.pk:
-            raise Http404
+        instance = get_activity_for_agent(request.user, activity_pk, organisation=organisation)
     form = ActivityForm(request.POST or None, instance=instance)
     status = 200
     if request.method == "POST":
@@ -308,17 +280,20 @@ def activity_edit(request: HttpRequest, pk: int, activity_pk: int | None = None)
 @require_POST
 def booking_decide(request: HttpRequest, booking_pk: int) -> HttpResponse:
     booking = get_booking_for_agent(request.user, booking_pk)
+    accept = request.POST.get("decision") == "accept"
     try:
-        if request.POST.get("decision") == "accept":
-            services.booking_accept(booking=booking, by=request.user)
-            messages.success(request, _("Séjour accepté : le professionnel est prévenu."))
-        else:
-            services.booking_decline(
-                booking=booking, by=request.user, message=request.POST.get("message", "")
-            )
-            messages.success(request, _("Demande refusée : le professionnel est prévenu."))
+        services.booking_decide(
+            booking=booking, by=request.user, accept=accept, message=request.POST.get("message", "")
+        )
     except ValidationError as error:
         messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            _("Séjour accepté : le professionnel est prévenu.")
+            if accept
+            else _("Demande refusée : le professionnel est prévenu."),
+        )
     return redirect("hosting:manage", pk=booking.housing.organisation_id)
 
 

@@ -3,9 +3,11 @@
 Built once per process from the database (a few seconds on the full base), then reused: a
 ranking is vector arithmetic over these arrays, never a query per commune. The matrix carries
 the versions of the data it was built from; `matrix_current()` compares them with the database
-at most every CHECK_EVERY_SECONDS and rebuilds what changed: everything after an import, only
-the offer arrays when offers change. `matrix_changed()` asks for that comparison at the next
-ranking (importers, offer services); `matrix_invalidate()` drops the matrix (tests).
+at every ranking (three small queries) and rebuilds what changed: everything after an import
+(each importer records its `DataSource.imported_at`), only the offer arrays when an offer event
+was written (`offers.events`: every publication, edit, closure, expiry or support change of an
+offer). Every process sees the same versions, so all notice at their next ranking.
+`matrix_invalidate()` drops the matrix (tests).
 
 Layout (n = number of communes, sorted by INSEE code):
 - `columns` (float32, one row per feature, n wide): the static satisfactions in [0, 1] of the
@@ -25,9 +27,11 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 from django.db.models import Count, Max, Q
+from django.utils import timezone
 
 from tremplin.core.professions import Profession
-from tremplin.offers.models import Offer, OfferKind, OfferStatus
+from tremplin.offers.events import offer_events_version
+from tremplin.offers.models import Offer, OfferKind
 from tremplin.territories.geo import EARTH_RADIUS_KM
 from tremplin.territories.models import (
     Commune,
@@ -38,9 +42,6 @@ from tremplin.territories.models import (
     Place,
 )
 
-# The offers' version reads every offer's `updated_at` (no index): 80 ms at 100,000 offers on
-# SQLite, hence not on every request.
-CHECK_EVERY_SECONDS = 60.0
 MEMO_SIZE = 32
 # Offers and welcome packages count when they lie within this distance of a commune.
 NEAR_KM = 10.0
@@ -346,17 +347,15 @@ def data_version() -> tuple:
 
 
 def offers_version() -> tuple:
-    """What changes when an offer is published, edited, closed or expires."""
-    stats = Offer.objects.aggregate(
-        published=Count("id", filter=Q(status=OfferStatus.PUBLISHED)),
-        changed=Max("updated_at"),
-    )
-    return (stats["published"], stats["changed"].isoformat() if stats["changed"] else "")
+    """What changes when an offer is published, edited, closed, expires or gains a support
+    (the latest offer event, one indexed query), and the day: `live()` offers change at
+    midnight when an end date or a lifetime passes, before the daily expiry writes anything."""
+    return (offer_events_version(), timezone.localdate().isoformat())
 
 
 def offer_arrays(index: dict[str, int]) -> OfferArrays:
     rows = (
-        Offer.objects.published()
+        Offer.objects.live()
         .exclude(commune=None)
         .values_list("commune_id", "profession", "kind", "housing_offered", "supported_housing")
         .iterator(chunk_size=20_000)
@@ -557,23 +556,16 @@ class _Cache:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.matrix: CommuneMatrix | None = None
-        self.checked_at = -math.inf
 
 
 _cache = _Cache()
 
 
 def matrix_current() -> CommuneMatrix:
-    """The matrix of this process, checked against the database at most every
-    CHECK_EVERY_SECONDS (three aggregate queries): rebuilt after an import, its offers re-read
-    when offers changed."""
-    matrix = _cache.matrix
-    if matrix is not None and time.monotonic() - _cache.checked_at < CHECK_EVERY_SECONDS:
-        return matrix
+    """The matrix of this process, checked against the database at each call (three small
+    queries): rebuilt after an import, its offers re-read after an offer event."""
     with _cache.lock:
         matrix = _cache.matrix
-        if matrix is not None and time.monotonic() - _cache.checked_at < CHECK_EVERY_SECONDS:
-            return matrix
         if matrix is None or matrix.data_version != data_version():
             matrix = matrix_build()
         else:
@@ -581,20 +573,10 @@ def matrix_current() -> CommuneMatrix:
             if current != matrix.offers_version:
                 matrix = with_offers(matrix, offers_version=current)
         _cache.matrix = matrix
-        _cache.checked_at = time.monotonic()
         return matrix
-
-
-def matrix_changed() -> None:
-    """Data or offers changed: compare versions at the next ranking of this process instead of
-    up to CHECK_EVERY_SECONDS later (what changed is then rebuilt, offers alone when only they
-    changed). For importers and offer services, after their transaction commits; other
-    processes notice within CHECK_EVERY_SECONDS anyway."""
-    _cache.checked_at = -math.inf
 
 
 def matrix_invalidate() -> None:
     """Forget this process's matrix: the next ranking rebuilds it whole (tests)."""
     with _cache.lock:
         _cache.matrix = None
-        _cache.checked_at = -math.inf

@@ -1,5 +1,6 @@
 """Published offers in the public API: the search of /annonces/ and one offer's description."""
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -151,8 +152,6 @@ def _offer(offer: Offer) -> dict:
 )
 def offers_search(request: HttpRequest, filters: Query[OfferQuery]) -> dict:
     if filters.updated_since is not None:
-        from tremplin.syndication.api import offers_mirror_page
-
         return offers_mirror_page(
             since=filters.updated_since, after_id=filters.after_id, out=_offer
         )
@@ -213,4 +212,23 @@ def offer_detail(request: HttpRequest, offer_id: int) -> dict:
         "housing_details": offer.housing_details,
         "region": offer.region_code,
         "expires_on": offer.expires_on,
+    }
+
+
+def offers_mirror_page(*, since: datetime, after_id: int | None, out: Callable) -> dict:
+    """`GET /offers?updated_since=…`: one page of the mirror, each offer with its status."""
+    try:
+        page = selectors.offers_changed_since(since=since, after_id=after_id)
+    except ValidationError as error:
+        raise HttpError(400, " ".join(error.messages)) from None
+    return {
+        "count": len(page.offers),
+        "page": 1,
+        "pages": 1,
+        "results": [
+            {**out(offer), "status": offer.status, "updated_at": offer.updated_at}
+            for offer in page.offers
+        ],
+        "next_updated_since": page.next_since.isoformat() if page.next_since else None,
+        "next_after_id": page.next_after_id,
     }

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tremplin.core.forms import BaseForm, BaseModelForm
 from tremplin.core.professions import profession_grouped_choices
-from tremplin.offers.models import Offer
+from tremplin.offers.models import Offer, offer_start_is_past
 from tremplin.territories.models import Commune
 from tremplin.territories.selectors import commune_search
 
@@ -104,8 +104,7 @@ class PlaceStepForm(BaseModelForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         start, end, asap = cleaned.get("start_date"), cleaned.get("end_date"), cleaned.get("asap")
-        today = timezone.localdate()
-        if start and start < today:
+        if offer_start_is_past(start_date=start, asap=bool(asap), today=timezone.localdate()):
             self.add_error("start_date", _("La date de début est passée."))
         if start and end and end < start:
             self.add_error("end_date", _("La date de fin doit suivre la date de début."))

@@ -1,6 +1,6 @@
 """Offers (annonces) posted by health organisations, and their life cycle."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +16,25 @@ from tremplin.territories.models import Commune
 
 # An offer not renewed for this long expires (issue: "90 days without renewal").
 OFFER_LIFETIME = timedelta(days=90)
+
+
+def offer_expires_on(
+    *, published_at: datetime | None, renewed_at: datetime | None, end_date: date | None
+) -> date | None:
+    """The day an offer stops being shown: its end date, or OFFER_LIFETIME after its last
+    (re)publication, whichever comes first. The one statement of the rule: the model, the
+    `live()` queryset (its SQL form), the daily expiry and the feeds' validity all use it."""
+    moment = renewed_at or published_at
+    if moment is None:
+        return None
+    by_age = timezone.localdate(moment + OFFER_LIFETIME)
+    return min(by_age, end_date) if end_date else by_age
+
+
+def offer_start_is_past(*, start_date: date | None, asap: bool, today: date) -> bool:
+    """A start date before today is refused, in the editor and at submission, unless the offer
+    starts « dès que possible »."""
+    return start_date is not None and start_date < today and not asap
 
 
 class OfferKind(models.TextChoices):
@@ -69,6 +88,27 @@ class OfferStatus(models.TextChoices):
 class OfferQuerySet(models.QuerySet):
     def published(self) -> "OfferQuerySet":
         return self.filter(status=OfferStatus.PUBLISHED)
+
+    def live(self, *, today: date | None = None) -> "OfferQuerySet":
+        """Published offers still within their end date and lifetime (`offer_expires_on` after
+        `today`): what search, feeds and matching show, even before the daily expiry ran."""
+        return self.published().filter(self._live_condition(today))
+
+    def past_expiry(self, *, today: date | None = None) -> "OfferQuerySet":
+        """Published offers whose `offer_expires_on` has come: what the daily job expires."""
+        return self.published().exclude(self._live_condition(today))
+
+    @staticmethod
+    def _live_condition(today: date | None) -> models.Q:
+        # offer_expires_on(...) > today, in SQL: the end date after today, and the last
+        # publication recent enough that localdate(moment + lifetime) > today.
+        today = today or timezone.localdate()
+        tomorrow = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
+        fresh_since = tomorrow - OFFER_LIFETIME
+        return (models.Q(end_date__isnull=True) | models.Q(end_date__gt=today)) & (
+            models.Q(renewed_at__gte=fresh_since)
+            | models.Q(renewed_at__isnull=True, published_at__gte=fresh_since)
+        )
 
     def of_organisation(self, organisation: Organisation) -> "OfferQuerySet":
         return self.filter(organisation=organisation)
@@ -228,14 +268,17 @@ class Offer(models.Model):
 
     @property
     def expires_on(self) -> date | None:
-        """The day the offer stops being shown: its end date, or 90 days after (re)publication."""
+        """The day the offer stops being shown (see `offer_expires_on`)."""
         if not self.published_at:
             return None
-        by_age = (self.renewed_at or self.published_at) + OFFER_LIFETIME
-        candidates = [timezone.localdate(by_age)]
-        if self.end_date:
-            candidates.append(self.end_date)
-        return min(candidates)
+        return offer_expires_on(
+            published_at=self.published_at, renewed_at=self.renewed_at, end_date=self.end_date
+        )
+
+    def start_is_past(self, *, today: date | None = None) -> bool:
+        return offer_start_is_past(
+            start_date=self.start_date, asap=self.asap, today=today or timezone.localdate()
+        )
 
 
 class OfferPhoto(models.Model):
@@ -249,3 +292,42 @@ class OfferPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.alt or self.image.name
+
+
+class OfferEventKind(models.TextChoices):
+    PUBLISHED = "published", _("Publication")
+    UPDATED = "updated", _("Mise à jour")
+    CLOSED = "closed", _("Clôture")
+    SUPPORT_CHANGED = "support_changed", _("Soutien d’une collectivité")
+    # Many offers written at once outside the services (demonstration set, benchmarks): no
+    # offer of its own; tells the consumers that read the whole catalogue (matching).
+    CATALOGUE_CHANGED = "catalogue_changed", _("Catalogue modifié")
+
+
+class OfferEvent(models.Model):
+    """The outbox of the offers domain: one row per change of a published offer, written in the
+    transaction of the change. Higher domains (syndication's webhooks, matching) subscribe to
+    them (`offers.events`) instead of being called by the offer services."""
+
+    offer = models.ForeignKey(
+        Offer, on_delete=models.CASCADE, related_name="events", null=True, blank=True
+    )
+    kind = models.CharField(_("événement"), max_length=20, choices=OfferEventKind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set once every subscriber has handled it; pending events are retried by the sweep.
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("événement d’annonce")
+        verbose_name_plural = _("événements d’annonce")
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["id"],
+                condition=models.Q(dispatched_at__isnull=True),
+                name="offer_event_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id} {self.kind}"

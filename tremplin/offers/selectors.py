@@ -2,7 +2,7 @@
 
 import math
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Count, Expression, F, FloatField, Q, QuerySet, TextChoices, Window
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,6 +25,8 @@ MAX_PAGE = 10_000
 MAP_LIMIT = 500
 DEFAULT_RADIUS_KM = 30
 MAX_RADIUS_KM = 500
+# Offers per page of the `updated_since` mirror.
+MIRROR_PAGE = 200
 # What a result list reads: the card's fields, never the description nor the search document.
 CARD_FIELDS = (
     "id", "title", "kind", "profession", "start_date", "end_date", "asap", "retrocession_rate",
@@ -212,7 +215,7 @@ def effective_sort(params: OfferSearchParams) -> str:
 
 
 def _filtered(params: OfferSearchParams) -> QuerySet[Offer]:
-    offers = Offer.objects.published()
+    offers = Offer.objects.live()
     if params.commune is not None:
         offers = offers.within_km(
             latitude=params.commune.latitude,
@@ -406,3 +409,36 @@ def published_offer(pk: int) -> Offer | None:
         .filter(pk=pk)
         .first()
     )
+
+
+@dataclass
+class MirrorPage:
+    offers: list[Offer]
+    next_since: datetime | None = None
+    next_after_id: int | None = None
+
+
+def offers_changed_since(
+    *, since: datetime, after_id: int | None = None, limit: int | None = None
+) -> MirrorPage:
+    """Offers ever published and changed at or after `since` (strictly after the pair
+    (`since`, `after_id`) when `after_id` is given), oldest change first: what a partner
+    mirroring Tremplin reads page after page."""
+    if timezone.is_naive(since):
+        since = since.replace(tzinfo=UTC)
+    try:
+        since = since.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise ValidationError(_("Date hors des limites : %(value)s.") % {"value": since}) from None
+    changed = Q(updated_at__gte=since)
+    if after_id is not None:
+        changed = Q(updated_at__gt=since) | Q(updated_at=since, id__gt=after_id)
+    offers = list(
+        Offer.objects.filter(changed, published_at__isnull=False)
+        .select_related("commune__departement", "organisation")
+        .order_by("updated_at", "id")[: limit or MIRROR_PAGE]
+    )
+    page = MirrorPage(offers=offers)
+    if offers:
+        page.next_since, page.next_after_id = offers[-1].updated_at, offers[-1].pk
+    return page

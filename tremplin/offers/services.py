@@ -1,6 +1,6 @@
 """Writes on offers: saving drafts, the life cycle, duplication, expiry, photos."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from tremplin.accounts.models import User
 from tremplin.core.emails import email_send
 from tremplin.core.images import image_clean
-from tremplin.offers.models import Offer, OfferPhoto, OfferStatus
-from tremplin.syndication.services import offer_event_record
+from tremplin.offers.events import offer_event_emit
+from tremplin.offers.models import Offer, OfferEventKind, OfferPhoto, OfferStatus
 from tremplin.territories.models import IndicatorValue
 from tremplin.territories.text import normalise_name
 
@@ -59,7 +59,7 @@ def offer_save(*, offer: Offer, by: User) -> Offer:
     offer_denormalise(offer)
     offer.save()
     if offer.status == OfferStatus.PUBLISHED:
-        offer_event_record(offer=offer, kind="updated")  # partners' webhooks
+        offer_event_emit(offer=offer, kind=OfferEventKind.UPDATED)
     return offer
 
 
@@ -80,7 +80,7 @@ def offer_submit(*, offer: Offer, by: User) -> Offer:
         raise ValidationError(
             _("Avant de soumettre, complétez : %(fields)s.") % {"fields": ", ".join(missing)}
         )
-    if offer.start_date and offer.start_date < timezone.localdate() and not offer.asap:
+    if offer.start_is_past():
         raise ValidationError(_("La date de début est passée : corrigez-la avant de soumettre."))
     if offer.status not in {OfferStatus.DRAFT, OfferStatus.REFUSED}:
         raise ValidationError(_("Cette annonce a déjà été soumise."))
@@ -107,7 +107,7 @@ def offer_publish(*, offer: Offer, by: User) -> Offer:
     offer.save(
         update_fields=["status", "published_at", "renewed_at", "expiry_warned_at", "updated_at"]
     )
-    offer_event_record(offer=offer, kind="published")
+    offer_event_emit(offer=offer, kind=OfferEventKind.PUBLISHED)
     _notify_authors(offer, "offers/emails/published", {})
     return offer
 
@@ -134,7 +134,7 @@ def offer_close(*, offer: Offer, by: User, status: str) -> Offer:
     offer.closed_at = timezone.now()
     offer.save(update_fields=["status", "closed_at", "updated_at"])
     if offer.published_at:  # partners received it: tell them it is closed
-        offer_event_record(offer=offer, kind="closed")
+        offer_event_emit(offer=offer, kind=OfferEventKind.CLOSED)
     return offer
 
 
@@ -145,7 +145,7 @@ def offer_renew(*, offer: Offer, by: User) -> Offer:
     offer.renewed_at = timezone.now()
     offer.expiry_warned_at = None
     offer.save(update_fields=["renewed_at", "expiry_warned_at", "updated_at"])
-    offer_event_record(offer=offer, kind="updated")
+    offer_event_emit(offer=offer, kind=OfferEventKind.UPDATED)
     return offer
 
 
@@ -175,23 +175,26 @@ def offer_duplicate(*, offer: Offer, by: User) -> Offer:
     return copy
 
 
-def offers_expire(*, today: object = None) -> tuple[int, int]:
+def offers_expire(*, today: date | None = None) -> tuple[int, int]:
     """The daily pass: warn authors a week before expiry, expire what is due. Idempotent:
     a warning is sent once (`expiry_warned_at`), an expired offer is not touched again."""
     today = today or timezone.localdate()
-    warned = expired = 0
-    for offer in Offer.objects.published().select_related("organisation"):
+    expired = 0
+    for offer in Offer.objects.past_expiry(today=today):
+        offer.status = OfferStatus.EXPIRED
+        offer.closed_at = timezone.now()
+        with transaction.atomic():
+            offer.save(update_fields=["status", "closed_at", "updated_at"])
+            offer_event_emit(offer=offer, kind=OfferEventKind.CLOSED)
+        expired += 1
+    warned = 0
+    for offer in (
+        Offer.objects.live(today=today)
+        .filter(expiry_warned_at__isnull=True)
+        .select_related("organisation")
+    ):
         expires_on = offer.expires_on
-        if expires_on is None:
-            continue
-        if expires_on <= today:
-            offer.status = OfferStatus.EXPIRED
-            offer.closed_at = timezone.now()
-            with transaction.atomic():
-                offer.save(update_fields=["status", "closed_at", "updated_at"])
-                offer_event_record(offer=offer, kind="closed")
-            expired += 1
-        elif expires_on <= today + timedelta(days=7) and offer.expiry_warned_at is None:
+        if expires_on is not None and expires_on <= today + timedelta(days=7):
             offer.expiry_warned_at = timezone.now()
             offer.save(update_fields=["expiry_warned_at"])
             _notify_authors(offer, "offers/emails/expiring", {"expires_on": expires_on})

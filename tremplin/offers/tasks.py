@@ -1,6 +1,6 @@
 from django.tasks import task
 
-from tremplin.offers import services
+from tremplin.offers import events, services
 
 
 @task
@@ -8,3 +8,9 @@ def offers_expire_daily() -> dict:
     """Warn authors a week before expiry and expire what is due (idempotent)."""
     warned, expired = services.offers_expire()
     return {"warned": warned, "expired": expired}
+
+
+@task
+def offer_events_dispatch() -> int:
+    """Hand the pending offer events to their subscribers (idempotent: none left, nothing done)."""
+    return events.offer_events_dispatch()

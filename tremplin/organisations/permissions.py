@@ -39,7 +39,7 @@ def get_membership_in(organisation: Organisation, pk: int) -> Membership:
 
 
 def get_invitation_for_invitee(user: User, pk: int) -> Invitation:
-    from tremplin.organisations.services import invitations_pending_for
+    from tremplin.organisations.selectors import invitations_pending_for
 
     for invitation in invitations_pending_for(user=user):
         if invitation.pk == pk:

@@ -1,7 +1,5 @@
 """Writes on organisations: creation, verification, members, invitations."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -79,18 +77,6 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, by: 
         },
     )
     return invitation
-
-
-def invitations_pending_for(*, user: User) -> list[Invitation]:
-    """Invitations addressed to the user's confirmed email that are still valid."""
-    if not user.email_confirmed:
-        return []
-    since = timezone.now() - timedelta(seconds=settings.INVITATION_MAX_AGE)
-    return list(
-        Invitation.objects.filter(
-            email__iexact=user.email, accepted_at__isnull=True, created_at__gte=since
-        ).select_related("organisation", "invited_by")
-    )
 
 
 def invitation_accept(*, invitation: Invitation, by: User) -> Membership:

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tremplin.organisations import forms, services
+from tremplin.organisations import forms, selectors, services
 from tremplin.organisations.models import Membership, MembershipRole, Organisation
 from tremplin.organisations.permissions import (
     get_invitation_for_invitee,
@@ -26,7 +26,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         "organisations/list.html",
         {
             "memberships": memberships,
-            "invitations": services.invitations_pending_for(user=request.user),
+            "invitations": selectors.invitations_pending_for(user=request.user),
         },
     )
 

@@ -7,14 +7,13 @@ through the offer services, so moderation applies: a created offer is submitted 
 moderators, never published directly.
 """
 
-from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
@@ -32,7 +31,6 @@ from tremplin.offers.models import (
     Secretariat,
 )
 from tremplin.syndication.models import ApiToken
-from tremplin.syndication.selectors import offers_changed_since
 from tremplin.syndication.services_tokens import (
     RATE_PER_MINUTE,
     api_token_authenticate,
@@ -56,9 +54,7 @@ class RateLimited(HttpError):
 
 def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
     """The JSON error with a Retry-After header (registered by tremplin/api/api.py)."""
-    from tremplin.api.api import api
-
-    response = api.create_response(request, {"detail": str(exc)}, status=429)
+    response = JsonResponse({"detail": str(exc)}, status=429)
     response["Retry-After"] = str(exc.wait)
     return response
 
@@ -298,25 +294,6 @@ def offer_close(
     except ValidationError as error:
         raise HttpError(400, _messages(error)) from None
     return _own(offer)
-
-
-def offers_mirror_page(*, since: datetime, after_id: int | None, out: Callable) -> dict:
-    """`GET /offers?updated_since=…`: one page of the mirror, each offer with its status."""
-    try:
-        page = offers_changed_since(since=since, after_id=after_id)
-    except ValidationError as error:
-        raise HttpError(400, " ".join(error.messages)) from None
-    return {
-        "count": len(page.offers),
-        "page": 1,
-        "pages": 1,
-        "results": [
-            {**out(offer), "status": offer.status, "updated_at": offer.updated_at}
-            for offer in page.offers
-        ],
-        "next_updated_since": page.next_since.isoformat() if page.next_since else None,
-        "next_after_id": page.next_after_id,
-    }
 
 
 @router.get(

@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tremplin.offers.forms_search import OfferSearchForm
-from tremplin.offers.models import OFFER_LIFETIME, OfferKind
+from tremplin.offers.models import OfferKind, offer_expires_on
 from tremplin.offers.selectors import OfferSearchParams, OfferSort, offers_matching
 from tremplin.syndication.payloads import KIND_LABELS, PROFESSION_LABELS, offer_url
 from tremplin.syndication.selectors import offer_search_label
@@ -273,12 +273,14 @@ def job_feed(rows: Iterable[dict], **_context: Any) -> Iterator[str]:
     yield f"<lastBuildDate>{_rfc822(None)}</lastBuildDate>\n"
     for row in rows:
         postal_codes = (row["commune__postal_codes"] or "").split()
-        moment = row["renewed_at"] or row["published_at"]
-        expires = ""
-        if moment is not None:
-            expires = timezone.localdate(moment + OFFER_LIFETIME)
-            if row["end_date"] and row["end_date"] < expires:
-                expires = row["end_date"]
+        expires = (
+            offer_expires_on(
+                published_at=row["published_at"],
+                renewed_at=row["renewed_at"],
+                end_date=row["end_date"],
+            )
+            or ""
+        )
         yield (
             "<job>"
             f"<title>{_cdata(row['title'])}</title>"

@@ -1,9 +1,8 @@
 """Reads of syndication: the API mirror, partners' health, where an offer went."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,41 +18,7 @@ from tremplin.syndication.models import (
     Partner,
 )
 
-MIRROR_PAGE = 200
 HEALTH_WINDOW = timedelta(days=7)
-
-
-@dataclass
-class MirrorPage:
-    offers: list[Offer]
-    next_since: datetime | None = None
-    next_after_id: int | None = None
-
-
-def offers_changed_since(
-    *, since: datetime, after_id: int | None = None, limit: int | None = None
-) -> MirrorPage:
-    """Offers ever published and changed at or after `since` (strictly after the pair
-    (`since`, `after_id`) when `after_id` is given), oldest change first: what a partner
-    mirroring Tremplin reads page after page."""
-    if timezone.is_naive(since):
-        since = since.replace(tzinfo=UTC)
-    try:
-        since = since.astimezone(UTC)
-    except (OverflowError, ValueError):
-        raise ValidationError(_("Date hors des limites : %(value)s.") % {"value": since}) from None
-    changed = Q(updated_at__gte=since)
-    if after_id is not None:
-        changed = Q(updated_at__gt=since) | Q(updated_at=since, id__gt=after_id)
-    offers = list(
-        Offer.objects.filter(changed, published_at__isnull=False)
-        .select_related("commune__departement", "organisation")
-        .order_by("updated_at", "id")[: limit or MIRROR_PAGE]
-    )
-    page = MirrorPage(offers=offers)
-    if offers:
-        page.next_since, page.next_after_id = offers[-1].updated_at, offers[-1].pk
-    return page
 
 
 @dataclass

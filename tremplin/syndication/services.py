@@ -21,7 +21,7 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
 from tremplin.accounts.models import User
-from tremplin.offers.models import Offer
+from tremplin.offers.models import Offer, OfferEvent, OfferEventKind
 from tremplin.syndication import http, webhooks
 from tremplin.syndication.models import (
     DELIVERY_WINDOW,
@@ -42,6 +42,24 @@ SWEEP_LIMIT = 5000
 
 
 # --- Recording offer changes -------------------------------------------------------------
+
+# Offer events (offers.events) as partners receive them: a support changes the badges.
+PARTNER_EVENT_KINDS = {
+    OfferEventKind.PUBLISHED: EventKind.PUBLISHED,
+    OfferEventKind.UPDATED: EventKind.UPDATED,
+    OfferEventKind.CLOSED: EventKind.CLOSED,
+    OfferEventKind.SUPPORT_CHANGED: EventKind.UPDATED,
+}
+
+
+def offer_events_consume(events: list[OfferEvent]) -> None:
+    """The syndication subscriber of offer events (registered in apps.py): each change of an
+    offer becomes a partner event and its deliveries. Runs in the dispatch's transaction, so a
+    failure leaves the whole batch pending and nothing half recorded."""
+    for event in events:
+        kind = PARTNER_EVENT_KINDS.get(OfferEventKind(event.kind))
+        if event.offer is not None and kind is not None:
+            offer_event_record(offer=event.offer, kind=kind)
 
 
 def offer_event_record(*, offer: Offer, kind: str) -> DeliveryEvent:

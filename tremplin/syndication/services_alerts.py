@@ -255,7 +255,7 @@ def _territory_offers(query: str) -> object:
         )
     if not near:
         return Offer.objects.none()
-    offers = Offer.objects.published().filter(near, profession=criteria.profession)
+    offers = Offer.objects.live().filter(near, profession=criteria.profession)
     if criteria.offer_kinds:
         offers = offers.filter(kind__in=criteria.offer_kinds)
     return offers

@@ -21,7 +21,7 @@ class OfferSitemap(Sitemap):
     limit = PAGE
 
     def items(self) -> object:
-        return Offer.objects.published().order_by("pk").only("pk", "updated_at")
+        return Offer.objects.live().order_by("pk").only("pk", "updated_at")
 
     def location(self, offer: Offer) -> str:
         return reverse("offers:detail", args=[offer.pk])
@@ -31,7 +31,7 @@ class OfferSitemap(Sitemap):
 
     def get_latest_lastmod(self) -> object:
         # One aggregate instead of reading every offer (the default).
-        return Offer.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+        return Offer.objects.live().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class CommuneSitemap(Sitemap):

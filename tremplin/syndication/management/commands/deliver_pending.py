@@ -5,6 +5,8 @@ mid-send (its lease expired) or whose retry time has come is sent here, in order
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from tremplin.offers.events import offer_events_dispatch
+from tremplin.offers.tasks import offer_events_dispatch as offer_events_dispatch_task
 from tremplin.syndication.services import deliveries_send_due
 from tremplin.syndication.tasks import deliveries_send_due as deliveries_send_due_task
 
@@ -17,7 +19,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, queue: bool, **options: object) -> None:
         if queue:
+            offer_events_dispatch_task.enqueue()
             deliveries_send_due_task.enqueue()
-            self.stdout.write("deliveries_send_due: queued")
+            self.stdout.write("offer_events_dispatch, deliveries_send_due: queued")
             return
+        # Offer events whose dispatch task was lost become deliveries first.
+        self.stdout.write(f"offer_events_dispatch: {offer_events_dispatch()} dispatched")
         self.stdout.write(f"deliveries_send_due: {deliveries_send_due()} accepted")

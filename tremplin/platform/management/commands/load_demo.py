@@ -11,8 +11,6 @@ from django.utils import timezone
 from tremplin.accounts.models import ProfessionalStatus, User
 from tremplin.accounts.services import professional_profile_save
 from tremplin.core.professions import Profession
-from tremplin.hosting.demo import welcome_demo_create
-from tremplin.offers.demo import offers_generate
 from tremplin.offers.models import Offer
 from tremplin.organisations.models import (
     Membership,
@@ -22,6 +20,8 @@ from tremplin.organisations.models import (
     OrganisationStatus,
     OrganisationType,
 )
+from tremplin.platform.demo.hosting import welcome_demo_create
+from tremplin.platform.demo.offers import offers_generate
 from tremplin.territories.models import Commune
 
 DEMO_DOMAIN = "demo.tremplin.localhost"

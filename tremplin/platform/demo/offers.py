@@ -14,9 +14,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 from tremplin.core.professions import PHYSICIANS, Profession
+from tremplin.offers.events import offer_event_emit
 from tremplin.offers.models import (
     InternshipLevel,
     Offer,
+    OfferEventKind,
     OfferKind,
     OfferStatus,
     PracticeSetting,
@@ -169,6 +171,8 @@ def offers_generate(
             batch = []
     if batch:
         created += Offer.objects.bulk_create(batch)
+    # Written without the services: one event tells the catalogue's readers (matching).
+    offer_event_emit(offer=None, kind=OfferEventKind.CATALOGUE_CHANGED)
     return created
 
 

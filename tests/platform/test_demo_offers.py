@@ -5,15 +5,15 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from tests.accounts.demo import load_demo
 from tests.organisations.factories import OrganisationFactory
+from tests.platform.demo import load_demo
 from tests.territories.factories import CommuneFactory
 from tremplin.core.professions import Profession
-from tremplin.offers import demo
-from tremplin.offers.demo import offers_generate
 from tremplin.offers.models import Offer, OfferKind, OfferStatus
 from tremplin.offers.services import offer_denormalise
 from tremplin.organisations.models import Organisation, OrganisationStatus
+from tremplin.platform.demo import offers as demo
+from tremplin.platform.demo.offers import offers_generate
 from tremplin.territories.models import DataSource, IndicatorValue
 
 pytestmark = pytest.mark.django_db

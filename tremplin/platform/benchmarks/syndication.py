@@ -35,8 +35,8 @@ def _ensure_offers() -> int:
     count = Offer.objects.published().count()
     if count >= OFFER_COUNT:
         return count
-    from tremplin.offers.benchmarks import _organisations
-    from tremplin.offers.demo import offers_generate
+    from tremplin.platform.benchmarks.offers import _organisations
+    from tremplin.platform.demo.offers import offers_generate
 
     offers_generate(
         count=OFFER_COUNT - count,

@@ -13,7 +13,6 @@ from django.http import QueryDict
 from django.test import Client
 from django.utils import timezone
 
-from tremplin.offers.demo import offers_generate
 from tremplin.offers.forms_search import OfferSearchForm
 from tremplin.offers.models import Offer
 from tremplin.offers.selectors import PER_PAGE, offers_matching
@@ -23,6 +22,7 @@ from tremplin.organisations.models import (
     OrganisationStatus,
     OrganisationType,
 )
+from tremplin.platform.demo.offers import offers_generate
 
 OFFER_COUNT = 100_000
 ORGANISATION_COUNT = 300

@@ -5,11 +5,12 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from tremplin.applications.tasks import applications_anonymise_old, notifications_send_due
 from tremplin.hosting.tasks import installation_checks_send
-from tremplin.offers.tasks import offers_expire_daily
+from tremplin.offers.tasks import offer_events_dispatch, offers_expire_daily
 from tremplin.syndication.tasks import alerts_send_digests, deliveries_send_due
 
 DAILY = [
     offers_expire_daily,
+    offer_events_dispatch,
     applications_anonymise_old,
     notifications_send_due,
     installation_checks_send,
@@ -21,7 +22,7 @@ DAILY = [
 class Command(BaseCommand):
     help = (
         "Queue (or run with --now) the daily jobs: offer expiry and its warnings, anonymisation "
-        "of old applications, overdue message emails, installation follow-up questions, due "
+        "of old applications, offer events left pending, overdue message emails, installation follow-up questions, due "
         "partner webhooks, alert digests."
     )
 

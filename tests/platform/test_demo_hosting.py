@@ -1,6 +1,6 @@
 import pytest
 
-from tests.accounts.demo import load_demo
+from tests.platform.demo import load_demo
 from tests.territories.factories import CommuneFactory, EpciFactory
 from tremplin.hosting.models import Housing, OfferSupport, SupportStatus, TerritoryPage
 from tremplin.offers.models import Offer

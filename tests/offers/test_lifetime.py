@@ -1,0 +1,140 @@
+"""The lifetime of an offer is one rule: `offer_expires_on`, its SQL form `live()`, the daily
+expiry and search agree on every boundary."""
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from tests.accounts.factories import UserFactory
+from tests.offers.factories import OfferFactory
+from tremplin.offers import services
+from tremplin.offers.forms import PlaceStepForm
+from tremplin.offers.models import (
+    OFFER_LIFETIME,
+    Offer,
+    OfferStatus,
+    offer_expires_on,
+    offer_start_is_past,
+)
+from tremplin.offers.selectors import OfferSearchParams, offers_matching
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 12, 1)
+
+
+def _at(day: date, hour: int = 12) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def test_the_lifetime_is_ninety_days():
+    assert timedelta(days=90) == OFFER_LIFETIME
+
+
+@pytest.mark.parametrize(
+    ("published", "renewed", "end", "expected"),
+    [
+        (_at(TODAY), None, None, TODAY + timedelta(days=90)),
+        (_at(TODAY), _at(TODAY + timedelta(days=10)), None, TODAY + timedelta(days=100)),
+        (_at(TODAY), None, TODAY + timedelta(days=5), TODAY + timedelta(days=5)),
+        (_at(TODAY), None, TODAY + timedelta(days=200), TODAY + timedelta(days=90)),
+        (_at(TODAY), None, TODAY + timedelta(days=90), TODAY + timedelta(days=90)),
+        (None, None, TODAY, None),
+        # Published late in the evening (Paris): the lifetime counts from the local day.
+        (_at(TODAY, 23), None, None, TODAY + timedelta(days=90)),
+    ],
+)
+def test_the_expiry_day(published, renewed, end, expected):
+    assert offer_expires_on(published_at=published, renewed_at=renewed, end_date=end) == expected
+
+
+@pytest.mark.parametrize("age_days", [88, 89, 90, 91])
+@pytest.mark.parametrize("end_offset", [None, -1, 0, 1, 2])
+def test_live_is_exactly_the_offers_whose_expiry_day_is_still_ahead(age_days, end_offset):
+    today = timezone.localdate()
+    published = timezone.now() - timedelta(days=age_days)
+    offer = OfferFactory(
+        published=True,
+        published_at=published,
+        renewed_at=published,
+        end_date=today + timedelta(days=end_offset) if end_offset is not None else None,
+        start_date=today - timedelta(days=age_days),
+    )
+
+    expected_live = offer.expires_on > today
+    assert Offer.objects.live(today=today).filter(pk=offer.pk).exists() is expected_live
+    assert Offer.objects.past_expiry(today=today).filter(pk=offer.pk).exists() is not expected_live
+
+
+def test_search_hides_an_offer_past_its_end_before_the_daily_job_ran():
+    today = timezone.localdate()
+    shown = OfferFactory(published=True, end_date=today + timedelta(days=3))
+    ended = OfferFactory(published=True, end_date=today)
+    stale = OfferFactory(
+        published=True,
+        published_at=timezone.now() - timedelta(days=91),
+        renewed_at=timezone.now() - timedelta(days=91),
+    )
+
+    found = set(offers_matching(params=OfferSearchParams()).values_list("pk", flat=True))
+
+    assert shown.pk in found
+    assert ended.pk not in found
+    assert stale.pk not in found
+    assert (
+        Offer.objects.filter(pk__in=[ended.pk, stale.pk], status=OfferStatus.PUBLISHED).count() == 2
+    )
+
+
+def test_the_daily_job_expires_exactly_what_search_hides(mailoutbox):
+    today = timezone.localdate()
+    kept = OfferFactory(published=True, end_date=today + timedelta(days=1))
+    ended = OfferFactory(published=True, end_date=today)
+
+    warned, expired = services.offers_expire(today=today)
+
+    kept.refresh_from_db()
+    ended.refresh_from_db()
+    assert (kept.status, ended.status) == (OfferStatus.PUBLISHED, OfferStatus.EXPIRED)
+    assert (warned, expired) == (1, 1)  # the one kept ends tomorrow: its authors are warned
+
+
+@pytest.mark.parametrize(
+    ("offset", "asap", "past"),
+    [
+        (-1, False, True),
+        (0, False, False),
+        (1, False, False),
+        (-1, True, False),
+        (None, False, False),
+    ],
+)
+def test_the_start_date_rule(offset, asap, past):
+    start = TODAY + timedelta(days=offset) if offset is not None else None
+    assert offer_start_is_past(start_date=start, asap=asap, today=TODAY) is past
+
+
+@pytest.mark.parametrize("asap", [False, True])
+def test_the_editor_and_the_submission_apply_the_same_start_date_rule(asap):
+    yesterday = timezone.localdate() - timedelta(days=1)
+    offer = OfferFactory(start_date=yesterday, asap=asap)
+
+    form = PlaceStepForm(
+        data={
+            "commune_code": offer.commune.insee,
+            "start_date": yesterday.isoformat(),
+            "asap": "on" if asap else "",
+        },
+        instance=offer,
+    )
+    editor_refuses = not form.is_valid() and "start_date" in form.errors
+    try:
+        services.offer_submit(offer=offer, by=UserFactory())
+    except ValidationError as error:
+        submission_refuses = "La date de début est passée" in " ".join(error.messages)
+    else:
+        submission_refuses = False
+
+    assert editor_refuses is submission_refuses is (not asap)

@@ -1,0 +1,44 @@
+"""Pages that act on a person's data in every app: download it, delete the account."""
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from tremplin.accounts.forms import DeleteAccountForm
+from tremplin.organisations.models import Organisation
+from tremplin.platform import privacy
+
+
+@require_safe
+def account_export(request: HttpRequest) -> HttpResponse:
+    """All the person's data in one archive: JSON and their files."""
+    response = HttpResponse(
+        privacy.account_export(user=request.user), content_type="application/zip"
+    )
+    response["Content-Disposition"] = 'attachment; filename="tremplin-mes-donnees.zip"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    blocking: list[Organisation] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            privacy.account_delete(user=request.user)
+        except privacy.AccountDeletionRefused as refusal:
+            blocking = refusal.organisations
+        else:
+            logout(request)
+            messages.success(request, _("Votre compte et ses données ont été supprimés."))
+            return redirect("core:home")
+    return render(
+        request,
+        "accounts/delete.html",
+        {"form": form, "blocking": blocking},
+        status=400 if request.method == "POST" else 200,
+    )
