@@ -1,6 +1,7 @@
 """The guided editor's steps: one small form each, over the same Offer."""
 
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from tremplin.territories.selectors import commune_search
 class DateInput(forms.DateInput):
     input_type = "date"
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
@@ -35,7 +36,10 @@ class PostStepForm(BaseModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["profession"].choices = [("", "---------"), *profession_grouped_choices()]
+        cast(forms.ChoiceField, self.fields["profession"]).choices = [
+            ("", "---------"),
+            *profession_grouped_choices(),
+        ]
 
 
 class PlaceStepForm(BaseModelForm):

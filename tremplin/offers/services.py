@@ -1,9 +1,10 @@
 """Writes on offers: saving drafts, the life cycle, duplication, expiry, photos."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -169,13 +170,15 @@ def offer_duplicate(*, offer: Offer, by: User) -> Offer:
         for photo in offer.photos.all():
             OfferPhoto.objects.create(
                 offer=copy,
-                image=ContentFile(photo.image.read(), name=photo.image.name.rsplit("/", 1)[-1]),
+                image=ContentFile(
+                    photo.image.read(), name=(photo.image.name or "").rsplit("/", 1)[-1]
+                ),
                 alt=photo.alt,
             )
     return copy
 
 
-def offers_expire(*, today: object = None) -> tuple[int, int]:
+def offers_expire(*, today: date | None = None) -> tuple[int, int]:
     """The daily pass: warn authors a week before expiry, expire what is due. Idempotent:
     a warning is sent once (`expiry_warned_at`), an expired offer is not touched again."""
     today = today or timezone.localdate()
@@ -208,7 +211,7 @@ def _notify_authors(offer: Offer, template: str, context: dict) -> None:
         email_send(to=email, template=template, context={"offer": offer, **context})
 
 
-def photo_add(*, offer: Offer, upload: object, alt: str = "") -> OfferPhoto:
+def photo_add(*, offer: Offer, upload: UploadedFile, alt: str = "") -> OfferPhoto:
     """Check an upload is really an image (by content), shrink it, drop its metadata (EXIF,
     GPS position), store it as JPEG."""
     if offer.photos.count() >= MAX_PHOTOS:
