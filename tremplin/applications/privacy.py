@@ -4,7 +4,7 @@ years."""
 import io
 import json
 import zipfile
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -18,7 +18,7 @@ from tremplin.offers.models import OfferStatus
 RETENTION = timedelta(days=2 * 365)
 
 
-def _iso(value: object) -> str | None:
+def _iso(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
@@ -27,7 +27,9 @@ def candidate_export(*, user: User) -> bytes:
     favourites, documents' list) and every document file under `documents/`."""
     profile = getattr(user, "professional_profile", None)
     documents = list(Document.objects.filter(owner=user).order_by("created_at"))
-    paths = {doc.pk: f"documents/{doc.pk}-{doc.original_name}" for doc in documents}
+    paths: dict[int | None, str] = {
+        doc.pk: f"documents/{doc.pk}-{doc.original_name}" for doc in documents
+    }
     applications = (
         Application.objects.filter(candidate=user)
         .select_related("offer__organisation", "offer__commune", "cv")
