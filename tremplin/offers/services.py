@@ -51,7 +51,7 @@ def offer_denormalise(offer: Offer) -> None:
 
 
 @transaction.atomic
-def offer_save(*, offer: Offer, by: User) -> Offer:
+def offer_save(*, offer: Offer, by: User | None) -> Offer:
     if offer.status not in EDITABLE:
         raise ValidationError(_("Une annonce close ne peut plus être modifiée : dupliquez-la."))
     if offer.pk is None:
@@ -64,7 +64,7 @@ def offer_save(*, offer: Offer, by: User) -> Offer:
     return offer
 
 
-def offer_submit(*, offer: Offer, by: User) -> Offer:
+def offer_submit(*, offer: Offer, by: User | None) -> Offer:
     """Send a draft to moderation. Only a verified organisation may publish."""
     if not offer.organisation.can_publish:
         raise PermissionDenied(
@@ -126,7 +126,7 @@ def offer_refuse(*, offer: Offer, by: User, reason: str) -> Offer:
 
 
 @transaction.atomic
-def offer_close(*, offer: Offer, by: User, status: str) -> Offer:
+def offer_close(*, offer: Offer, by: User | None, status: str) -> Offer:
     if status not in {OfferStatus.FILLED, OfferStatus.WITHDRAWN}:
         raise ValidationError(_("Clôture inconnue."))
     if offer.status in CLOSED:
