@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -274,7 +275,7 @@ def job_feed(rows: Iterable[dict], **_context: Any) -> Iterator[str]:
     for row in rows:
         postal_codes = (row["commune__postal_codes"] or "").split()
         moment = row["renewed_at"] or row["published_at"]
-        expires = ""
+        expires: date | None = None
         if moment is not None:
             expires = timezone.localdate(moment + OFFER_LIFETIME)
             if row["end_date"] and row["end_date"] < expires:
@@ -309,7 +310,7 @@ FORMATS = {
 }
 
 
-def feed_response(request: HttpRequest, kind: str) -> HttpResponse:
+def feed_response(request: HttpRequest, kind: str) -> HttpResponseBase:
     """The streamed feed `kind` of the search in the request's query string."""
     writer, content_type, limited = FORMATS[kind]
     try:
