@@ -6,6 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.core.forms import BaseForm, BaseModelForm
@@ -218,7 +219,7 @@ class RefuseForm(BaseForm):
 @dataclass(frozen=True)
 class Step:
     slug: str
-    title: object
+    title: str | Promise
     form_class: type | None
 
 

@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import BaseRenderer
 from django.forms.utils import flatatt
 from django.utils.functional import Promise
 from django.utils.html import format_html
@@ -34,7 +35,11 @@ class QuickSelect(forms.Select):
     form's 250 options cost more than the search itself."""
 
     def render(
-        self, name: str, value: object, attrs: dict | None = None, renderer: object = None
+        self,
+        name: str,
+        value: object,
+        attrs: dict | None = None,
+        renderer: BaseRenderer | None = None,
     ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
         parts: list[str] = [

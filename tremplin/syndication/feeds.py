@@ -17,7 +17,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -60,7 +60,7 @@ class FeedError(ValueError):
     pass
 
 
-def feed_search(query: object) -> tuple[OfferSearchParams, str]:
+def feed_search(query: QueryDict) -> tuple[OfferSearchParams, str]:
     """The search stated by the query parameters, newest first, and its French label."""
     form = OfferSearchForm(query)
     if not form.is_valid():
