@@ -17,7 +17,7 @@ DEPLOY_ENV := DEBUG=false HTTPS=true ALLOWED_HOSTS=tremplin.example.org EMAIL_HO
 help:
 	@echo "make run      install, migrate, load demo data, serve http://127.0.0.1:8000 (+ task worker)"
 	@echo "make test     run the test suite (SQLite; set DATABASE_URL for PostgreSQL)"
-	@echo "make quality  ruff, djlint, migrations check, deploy check"
+	@echo "make quality  ruff, djlint, migrations check, deploy check, mypy"
 	@echo "make format   apply ruff formatting and fixes"
 	@echo "make messages refresh and compile translations"
 	@echo "make bench    benchmarks (imports, search, pages) on a scratch database"
@@ -58,6 +58,7 @@ quality: install
 	$(PY) -m djlint --lint templates tremplin
 	$(RUN_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+	$(RUN_ENV) $(PY) -m mypy tremplin
 
 format: install
 	$(PY) -m ruff format .

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.accounts.models import ProfessionalProfile, User
@@ -11,10 +12,10 @@ class ProfessionalProfileInline(admin.StackedInline):
     model = ProfessionalProfile
     extra = 0
 
-    def has_view_permission(self, request: object, obj: object = None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
         return is_moderator(request.user)
 
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
         return is_moderator(request.user)
 
 
@@ -41,7 +42,7 @@ class UserAdmin(ModeratorAdmin, DjangoUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
     readonly_fields = ["last_login", "date_joined"]
 
-    def get_readonly_fields(self, request: object, obj: object = None) -> list[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
         # Only a superuser makes someone staff or superuser.
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
@@ -152,7 +154,10 @@ class ProfessionalProfileForm(BaseModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["profession"].choices = [("", "---------"), *profession_grouped_choices()]
+        cast(forms.ChoiceField, self.fields["profession"]).choices = [
+            ("", "---------"),
+            *profession_grouped_choices(),
+        ]
 
     def clean_rpps(self) -> str:
         rpps = normalise_digits(self.cleaned_data.get("rpps", ""))

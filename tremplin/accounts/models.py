@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
@@ -33,14 +35,16 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractUser):
     """A person. Their email is their login; roles come from their profile and memberships."""
 
-    username = None
+    # Removing an inherited field is allowed by Django; the stubs type it as a str field.
+    username = None  # type: ignore[assignment]
     email = models.EmailField(_("adresse e-mail"), unique=True)
     email_confirmed_at = models.DateTimeField(_("adresse confirmée le"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    # The stubs expect auth's UserManager (username logins); ours is its email-login sibling.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("utilisateur")

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tremplin.accounts import forms, services
+from tremplin.accounts.http import AuthenticatedHttpRequest
 from tremplin.accounts.models import User
 from tremplin.organisations.selectors import invitations_pending_for
 
@@ -92,6 +94,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return redirect(next_url or "accounts:profile")
     form = forms.LoginForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
+        assert form.user is not None  # clean() sets it on a valid form
         login(request, form.user)
         services.login_clear_failures(email=form.user.email)
         return redirect(next_url or "accounts:profile")
@@ -103,14 +106,14 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def logout_view(request: HttpRequest) -> HttpResponse:
+def logout_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, _("Vous êtes déconnecté."))
     return redirect("core:home")
 
 
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     account_form = forms.AccountForm(
         request.POST if request.POST.get("section") == "account" else None,
@@ -175,7 +178,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
     post_reset_login = False
 
-    def form_valid(self, form: forms.DsfrSetPasswordForm) -> HttpResponse:
+    def form_valid(self, form: "SetPasswordForm[User]") -> HttpResponse:
         # Receiving the reset email proves the address: confirm it too.
         response = super().form_valid(form)
         form.user.confirm_email()

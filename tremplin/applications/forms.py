@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -99,7 +101,9 @@ class DecisionForm(BaseForm):
     def __init__(self, *args: object, allowed: set[str] | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         if allowed is not None:
-            self.fields["status"].choices = [c for c in DECISIONS if c[0] in allowed]
+            cast(forms.ChoiceField, self.fields["status"]).choices = [
+                c for c in DECISIONS if c[0] in allowed
+            ]
 
 
 class ReportForm(BaseForm):

@@ -9,14 +9,17 @@ Definitions:
   answer (status change or message); `None` while nobody was answered.
 """
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from statistics import median
+from typing import Any, cast
 
 from django.db.models import Count, Q, QuerySet, Sum
 
 from tremplin.applications.models import Application, ApplicationStatus
 from tremplin.offers.models import Offer
+from tremplin.organisations.models import Organisation
 
 ACCEPTED = [ApplicationStatus.ACCEPTED, ApplicationStatus.CONFIRMED]
 DECIDED = [*ACCEPTED, ApplicationStatus.DECLINED]
@@ -48,12 +51,17 @@ class Metrics:
 
 def _median_delay(applications: QuerySet[Application]) -> dict[int | None, timedelta]:
     delays: dict[int | None, list[timedelta]] = {}
-    rows = applications.filter(first_answer_at__isnull=False).values_list(
-        "offer_id", "created_at", "first_answer_at"
+    # Answered applications only (filtered), which the stubs cannot know.
+    rows = cast(
+        "Iterable[tuple[int | None, datetime, datetime]]",
+        applications.filter(first_answer_at__isnull=False).values_list(
+            "offer_id", "created_at", "first_answer_at"
+        ),
     )
     for offer_id, created_at, answered_at in rows:
         delays.setdefault(offer_id, []).append(max(answered_at - created_at, timedelta(0)))
-    return {key: median(values) for key, values in delays.items()}
+    # median() of timedeltas works (sorting, + and / 2); typeshed allows numbers only.
+    return {key: median(values) for key, values in delays.items()}  # type: ignore[type-var]
 
 
 def offers_metrics(offers: QuerySet[Offer] | list[Offer]) -> dict[int, Metrics]:
@@ -72,7 +80,7 @@ def offers_metrics(offers: QuerySet[Offer] | list[Offer]) -> dict[int, Metrics]:
     delays = _median_delay(applications)
     result = {}
     for pk in ids:
-        row = counts.get(pk, {})
+        row: Mapping[str, Any] = counts.get(pk, {})
         result[pk] = Metrics(
             views=views.get(pk, 0),
             applications=row.get("total", 0),
@@ -93,8 +101,11 @@ def applications_metrics(offers: QuerySet[Offer]) -> Metrics:
     )
     delays = [
         max(answered - created, timedelta(0))
-        for created, answered in applications.filter(first_answer_at__isnull=False).values_list(
-            "created_at", "first_answer_at"
+        for created, answered in cast(
+            "Iterable[tuple[datetime, datetime]]",
+            applications.filter(first_answer_at__isnull=False).values_list(
+                "created_at", "first_answer_at"
+            ),
         )
     ]
     return Metrics(
@@ -102,9 +113,9 @@ def applications_metrics(offers: QuerySet[Offer]) -> Metrics:
         applications=counts["total"],
         accepted=counts["accepted"],
         decided=counts["decided"],
-        first_answer=median(delays) if delays else None,
+        first_answer=median(delays) if delays else None,  # type: ignore[type-var]
     )
 
 
-def organisation_metrics(organisation: object) -> Metrics:
+def organisation_metrics(organisation: Organisation) -> Metrics:
     return applications_metrics(Offer.objects.filter(organisation=organisation))

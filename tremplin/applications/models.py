@@ -1,5 +1,7 @@
 """Applications (candidatures), their conversation, private documents and favourites."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -8,6 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from tremplin.applications.storage import private_storage
 from tremplin.offers.models import Offer
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from tremplin.accounts.models import User
+    from tremplin.organisations.models import Organisation
 
 MESSAGE_MAX_LENGTH = 5000
 
@@ -84,11 +92,11 @@ class Document(models.Model):
         return self.original_name
 
 
-class ApplicationQuerySet(models.QuerySet):
-    def of_candidate(self, user: object) -> "ApplicationQuerySet":
+class ApplicationQuerySet(models.QuerySet["Application"]):
+    def of_candidate(self, user: "User") -> "ApplicationQuerySet":
         return self.filter(candidate=user)
 
-    def of_organisations(self, organisations: object) -> "ApplicationQuerySet":
+    def of_organisations(self, organisations: "Iterable[Organisation]") -> "ApplicationQuerySet":
         return self.filter(offer__organisation__in=organisations)
 
     def visible_to_organisation(self) -> "ApplicationQuerySet":

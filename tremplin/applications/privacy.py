@@ -23,7 +23,9 @@ def candidate_export_data(*, user: User) -> tuple[dict, dict[str, Document]]:
     """The candidate's part of the export archive: applications with their conversation,
     favourites and the documents' list, and the files to add under their archive paths."""
     documents = list(Document.objects.filter(owner=user).order_by("created_at"))
-    paths = {doc.pk: f"documents/{doc.pk}-{doc.original_name}" for doc in documents}
+    paths: dict[int | None, str] = {
+        doc.pk: f"documents/{doc.pk}-{doc.original_name}" for doc in documents
+    }
     applications = (
         Application.objects.filter(candidate=user)
         .select_related("offer__organisation", "offer__commune", "cv")

@@ -1,5 +1,6 @@
 """Reads: the candidate's applications, an organisation's inbox, favourites."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, F, Q, QuerySet
 
 from tremplin.accounts.models import User
@@ -55,11 +56,11 @@ def saved_offers_of(user: User) -> QuerySet[SavedOffer]:
     )
 
 
-def is_saved(user: User, offer: Offer) -> bool:
+def is_saved(user: User | AnonymousUser, offer: Offer) -> bool:
     return user.is_authenticated and SavedOffer.objects.filter(user=user, offer=offer).exists()
 
 
-def application_to(user: User, offer: Offer) -> Application | None:
+def application_to(user: User | AnonymousUser, offer: Offer) -> Application | None:
     if not user.is_authenticated:
         return None
     return (

@@ -361,10 +361,10 @@ def thread_notify(*, application_id: int, side: str, now: datetime | None = None
             ),
             default=None,
         )
-        pending = application.messages.filter(side=author_side)
+        unsent = application.messages.filter(side=author_side)
         if since is not None:
-            pending = pending.filter(created_at__gt=since)
-        pending = list(pending)
+            unsent = unsent.filter(created_at__gt=since)
+        pending = list(unsent)
         setattr(application, f"{side}_email_due_at", None)
         if not pending:
             application.save(update_fields=[f"{side}_email_due_at"])

@@ -13,11 +13,12 @@ class PrivateStorage(FileSystemStorage):
     """`settings.PRIVATE_MEDIA_ROOT`, read at each use so that tests can point it elsewhere."""
 
     @property
-    def base_location(self) -> str:  # type: ignore[override]
-        return str(self._location or settings.PRIVATE_MEDIA_ROOT)
+    def base_location(self) -> str:
+        # _location is what FileSystemStorage.__init__ was given; the stubs omit private state.
+        return str(self._location or settings.PRIVATE_MEDIA_ROOT)  # type: ignore[attr-defined]
 
     @property
-    def location(self) -> str:  # type: ignore[override]
+    def location(self) -> str:
         return os.path.abspath(self.base_location)
 
     @property

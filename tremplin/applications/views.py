@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from tremplin.accounts.http import AuthenticatedHttpRequest
 from tremplin.accounts.permissions import redirect_to_professional_profile
 from tremplin.applications import documents, selectors, services
 from tremplin.applications.forms import (
@@ -33,7 +34,7 @@ def _errors(error: ValidationError) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def apply(request: HttpRequest, offer_pk: int) -> HttpResponse:
+def apply(request: AuthenticatedHttpRequest, offer_pk: int) -> HttpResponse:
     offer = get_offer_to_apply(offer_pk)
     needs_profile = redirect_to_professional_profile(
         request, message=_("Pour candidater, indiquez d’abord votre profession dans votre profil.")
@@ -81,7 +82,7 @@ def apply(request: HttpRequest, offer_pk: int) -> HttpResponse:
 
 
 @require_safe
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "applications/mine.html",
@@ -93,7 +94,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application, side = get_application_for_user(request.user, pk)
     if side in (Side.CANDIDATE, Side.ORGANISATION):
         application = services.application_mark_read(
@@ -137,7 +138,7 @@ def _render_detail(
 
 
 @require_POST
-def message(request: HttpRequest, pk: int) -> HttpResponse:
+def message(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application, side = get_application_for_user(request.user, pk)
     if side not in (Side.CANDIDATE, Side.ORGANISATION):
         raise PermissionDenied
@@ -161,7 +162,7 @@ def message(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
+def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application, side = get_application_for_user(request.user, pk)
     if side != Side.ORGANISATION:
         raise Http404
@@ -194,7 +195,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application, side = get_application_for_user(request.user, pk)
     if side != Side.CANDIDATE:
         raise Http404
@@ -208,7 +209,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def report(request: HttpRequest, pk: int) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application, side = get_application_for_user(request.user, pk)
     if side not in (Side.CANDIDATE, Side.ORGANISATION):
         raise Http404
@@ -224,7 +225,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def document(request: HttpRequest, pk: int) -> HttpResponse:
+def document(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     doc, application = get_document_for_user(request.user, pk)
     data = documents.document_open(document=doc, application=application, by=request.user)
     response = HttpResponse(data, content_type="application/pdf")
@@ -239,7 +240,7 @@ def _ascii(name: str) -> str:
 
 
 @require_safe
-def inbox(request: HttpRequest, organisation_pk: int) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest, organisation_pk: int) -> HttpResponse:
     organisation = get_health_organisation_for_member(request.user, organisation_pk)
     offer = None
     offer_pk = request.GET.get("annonce", "")
@@ -267,7 +268,7 @@ def inbox(request: HttpRequest, organisation_pk: int) -> HttpResponse:
 
 
 @require_safe
-def inboxes(request: HttpRequest) -> HttpResponse:
+def inboxes(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisations = health_organisations_of(request.user)
     if len(organisations) == 1:
         return redirect("applications:inbox", organisation_pk=organisations[0].pk)
@@ -279,14 +280,14 @@ def inboxes(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def favourites(request: HttpRequest) -> HttpResponse:
+def favourites(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request, "applications/favourites.html", {"saved": selectors.saved_offers_of(request.user)}
     )
 
 
 @require_POST
-def favourite_toggle(request: HttpRequest, offer_pk: int) -> HttpResponse:
+def favourite_toggle(request: AuthenticatedHttpRequest, offer_pk: int) -> HttpResponse:
     offer = get_offer_for_reader(request.user, offer_pk)
     saved = services.saved_offer_toggle(user=request.user, offer=offer)
     messages.success(
@@ -299,7 +300,7 @@ def favourite_toggle(request: HttpRequest, offer_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def profile_cv(request: HttpRequest) -> HttpResponse:
+def profile_cv(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ProfileCvForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
@@ -325,7 +326,7 @@ def profile_cv(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def reported(request: HttpRequest) -> HttpResponse:
+def reported(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_moderator(request.user)
     applications = (
         Application.objects.filter(reported_at__isnull=False)

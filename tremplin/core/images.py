@@ -3,19 +3,21 @@
 import io
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 IMAGE_MAX_SIDE = 1600
 
 
-def image_clean(upload: object) -> bytes:
+def image_clean(upload: UploadedFile) -> bytes:
     """A JPEG re-drawn from the upload: refuses what is not a readable JPEG/PNG/WebP/GIF, drops
     EXIF and GPS metadata, fits the longest side in IMAGE_MAX_SIDE pixels."""
     from PIL import Image, UnidentifiedImageError
 
-    if upload.size > MAX_IMAGE_BYTES:
+    if (upload.size or 0) > MAX_IMAGE_BYTES:
         raise ValidationError(_("Cette image dépasse 10 Mo : réduisez-la avant de l’envoyer."))
+    image: Image.Image  # opened as an ImageFile, then redrawn as a plain Image
     try:
         with Image.open(upload) as image:
             image.verify()

@@ -3,7 +3,10 @@
 Grouped as users expect them in a select box; identifiers are stable (stored in the database).
 """
 
+from collections.abc import Sequence
+
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -85,7 +88,7 @@ PHYSICIANS = frozenset(
 )
 
 
-def profession_grouped_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+def profession_grouped_choices() -> list[tuple[Promise, Sequence[tuple[str, Promise]]]]:
     """Choices grouped for a <select> with <optgroup>: physicians first, then the others."""
     physicians = [(p.value, p.label) for p in Profession if p in PHYSICIANS]
     others = [(p.value, p.label) for p in Profession if p not in PHYSICIANS]

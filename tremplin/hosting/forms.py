@@ -1,4 +1,7 @@
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.core.forms import BaseForm, BaseModelForm
@@ -13,11 +16,14 @@ from tremplin.hosting.models import (
 from tremplin.territories.models import Commune
 from tremplin.territories.text import normalise_name
 
+if TYPE_CHECKING:
+    from tremplin.organisations.models import Organisation
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
@@ -67,7 +73,7 @@ class PhotoForm(BaseForm):
 class AreaCommuneField(forms.CharField):
     """A commune of the collectivité's area, typed by name or INSEE code."""
 
-    def __init__(self, *, area: object = None, **kwargs: object) -> None:
+    def __init__(self, *, area: QuerySet[Commune] | None = None, **kwargs: Any) -> None:
         self.area = area
         super().__init__(**kwargs)
 
@@ -100,9 +106,11 @@ class HousingForm(BaseModelForm):
         fields = ["name", "kind", "address", "capacity", "is_free", "monthly_rent", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args: object, area: object = None, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, area: QuerySet[Commune] | None = None, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["commune_name"].area = area
+        cast(AreaCommuneField, self.fields["commune_name"]).area = area
         self.order_fields(["name", "kind", "address", "commune_name"])
         if self.instance.commune_id and not self.is_bound:
             self.initial["commune_name"] = self.instance.commune.name
@@ -169,10 +177,13 @@ class SupportProposalForm(BaseForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: object, collectivity: object = None, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, collectivity: "Organisation | None" = None, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)
         if collectivity is not None:
-            housing, activities = self.fields["housing"], self.fields["activities"]
+            housing = cast(forms.ModelChoiceField, self.fields["housing"])
+            activities = cast(forms.ModelChoiceField, self.fields["activities"])
             housing.queryset = Housing.objects.filter(organisation=collectivity)
             activities.queryset = Activity.objects.filter(organisation=collectivity)
             # Read once: the management page renders this form under every offer of the area.
@@ -181,11 +192,14 @@ class SupportProposalForm(BaseForm):
 
 
 def _choices(field: forms.ModelChoiceField) -> list[tuple[int, str]]:
+    assert field.queryset is not None  # set just before, in __init__
     return [(item.pk, field.label_from_instance(item)) for item in field.queryset]
 
 
 class SupportRequestForm(BaseForm):
-    collectivity = forms.ModelChoiceField(label=_("Collectivité"), queryset=None)
+    collectivity: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
+        label=_("Collectivité"), queryset=None
+    )
     message = forms.CharField(
         label=_("Votre demande"),
         required=False,
@@ -193,9 +207,11 @@ class SupportRequestForm(BaseForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: object, collectivities: object, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, collectivities: "QuerySet[Organisation]", **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["collectivity"].queryset = collectivities
+        cast(forms.ModelChoiceField, self.fields["collectivity"]).queryset = collectivities
 
 
 class StayForm(BaseForm):
@@ -220,10 +236,15 @@ class StayForm(BaseForm):
         required=False,
     )
 
-    def __init__(self, *args: object, collectivity: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, collectivity: "Organisation", **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["housing"].queryset = Housing.objects.filter(organisation=collectivity)
-        self.fields["activities"].queryset = Activity.objects.filter(organisation=collectivity)
+        fields = self.fields
+        cast(forms.ModelChoiceField, fields["housing"]).queryset = Housing.objects.filter(
+            organisation=collectivity
+        )
+        cast(forms.ModelChoiceField, fields["activities"]).queryset = Activity.objects.filter(
+            organisation=collectivity
+        )
 
     def clean(self) -> dict:
         data = super().clean()

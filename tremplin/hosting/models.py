@@ -81,7 +81,7 @@ class TerritoryPhoto(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
-        return self.alt or self.image.name
+        return self.alt or self.image.name or ""
 
 
 class LocalAid(models.Model):

@@ -1,5 +1,6 @@
 """Who may change a collectivité's welcome, decide a booking or a support, see a stay."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -8,7 +9,7 @@ from tremplin.hosting.models import Activity, Booking, Housing, OfferSupport, St
 from tremplin.organisations.models import Organisation
 
 
-def is_agent(user: User, organisation: Organisation) -> bool:
+def is_agent(user: User | AnonymousUser, organisation: Organisation) -> bool:
     return user.is_authenticated and organisation.memberships.filter(user=user).exists()
 
 

@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -28,7 +29,7 @@ def collectivity_communes(organisation: Organisation) -> QuerySet[Commune]:
     code = organisation.territory_code
     if not code:
         return Commune.objects.none()
-    lookups = {
+    lookups: dict[str, dict[str, str]] = {
         OrganisationType.COMMUNE: {"insee": code},
         OrganisationType.EPCI: {"epci_id": code},
         OrganisationType.DEPARTEMENT: {"departement_id": code},
@@ -142,7 +143,7 @@ def testimonials(organisation: Organisation) -> list:
     )
 
 
-def offer_support_panel(*, user: User, offer: Offer, is_member: bool) -> dict:
+def offer_support_panel(*, user: User | AnonymousUser, offer: Offer, is_member: bool) -> dict:
     """What the offer page shows about supports: proposals to answer and a request form for its
     organisation; links to plan a stay with each supporting collectivité for everyone."""
     from tremplin.hosting.forms import SupportRequestForm
@@ -153,7 +154,7 @@ def offer_support_panel(*, user: User, offer: Offer, is_member: bool) -> dict:
         "request_form": None,
         "stay_links": [s.collectivity for s in supports if s.status == SupportStatus.ACCEPTED],
     }
-    if is_member and offer.is_public and offer.commune_id:
+    if is_member and offer.is_public and offer.commune is not None:
         panel["proposals"] = [s for s in supports if s.status == SupportStatus.PROPOSED]
         asked = {s.collectivity_id for s in supports}
         covering = collectivities_covering(offer.commune).exclude(pk__in=asked)

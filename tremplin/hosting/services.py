@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -38,6 +39,7 @@ from tremplin.hosting.models import (
 from tremplin.offers.events import offer_event_emit
 from tremplin.offers.models import Offer, OfferEventKind, OfferStatus
 from tremplin.organisations.models import Organisation
+from tremplin.territories.models import Commune
 
 MAX_TERRITORY_PHOTOS = 8
 INSTALLATION_CHECK_MONTHS = (3, 6, 12)
@@ -95,7 +97,9 @@ def territory_page_save(*, page: TerritoryPage, by: User) -> TerritoryPage:
     return page
 
 
-def territory_photo_add(*, page: TerritoryPage, upload: object, alt: str = "") -> TerritoryPhoto:
+def territory_photo_add(
+    *, page: TerritoryPage, upload: UploadedFile, alt: str = ""
+) -> TerritoryPhoto:
     if page.photos.count() >= MAX_TERRITORY_PHOTOS:
         raise ValidationError(
             _("%(count)s photos au maximum par page.") % {"count": MAX_TERRITORY_PHOTOS}
@@ -243,6 +247,7 @@ def _booking_notify(booking: Booking) -> None:
         if booking.stay_id
         else _url("hosting:housing", pk=booking.housing_id)
     )
+    assert booking.decided_at is not None  # set by the decision being told
     email_send(
         to=booking.professional.email,
         template="hosting/emails/booking_decided",
@@ -477,7 +482,7 @@ def feedback_save(
 
 
 def installation_answer(
-    *, check: InstallationCheck, settled: bool, commune: object = None
+    *, check: InstallationCheck, settled: bool, commune: Commune | None = None
 ) -> InstallationCheck:
     check.settled = settled
     check.commune = commune if settled else None

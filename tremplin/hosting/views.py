@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from tremplin.accounts.http import AuthenticatedHttpRequest
 from tremplin.accounts.permissions import redirect_to_professional_profile
 from tremplin.hosting import selectors, services
 from tremplin.hosting.forms import (
@@ -119,7 +120,7 @@ def housing(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def manage(request: HttpRequest, pk: int) -> HttpResponse:
+def manage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_collectivity_for_agent(request.user, pk)
     return render(
         request,
@@ -133,7 +134,7 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def page_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def page_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_collectivity_for_agent(request.user, pk)
     territory_page = services.territory_page_for(organisation=organisation)
     form = TerritoryPageForm(request.POST or None, instance=territory_page)
@@ -163,7 +164,7 @@ def page_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def aid_add(request: HttpRequest, pk: int) -> HttpResponse:
+def aid_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_collectivity_for_agent(request.user, pk)
     territory_page = services.territory_page_for(organisation=organisation)
     form = LocalAidForm(request.POST)
@@ -176,7 +177,7 @@ def aid_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def aid_delete(request: HttpRequest, pk: int, aid_pk: int) -> HttpResponse:
+def aid_delete(request: AuthenticatedHttpRequest, pk: int, aid_pk: int) -> HttpResponse:
     organisation = get_collectivity_for_agent(request.user, pk)
     territory_page = services.territory_page_for(organisation=organisation)
     services.local_aid_delete(page=territory_page, pk=aid_pk)
@@ -185,7 +186,7 @@ def aid_delete(request: HttpRequest, pk: int, aid_pk: int) -> HttpResponse:
 
 
 @require_POST
-def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
+def photo_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_collectivity_for_agent(request.user, pk)
     territory_page = services.territory_page_for(organisation=organisation)
     form = PhotoForm(request.POST, request.FILES)
@@ -199,12 +200,15 @@ def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Photo ajoutée."))
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        # An ErrorList yields its messages as strings; the stubs say ValidationError | str.
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))  # type: ignore[misc]
     return redirect("hosting:page_edit", pk=pk)
 
 
 @require_http_methods(["GET", "POST"])
-def housing_edit(request: HttpRequest, pk: int, housing_pk: int | None = None) -> HttpResponse:
+def housing_edit(
+    request: AuthenticatedHttpRequest, pk: int, housing_pk: int | None = None
+) -> HttpResponse:
     organisation = get_collectivity_for_agent(request.user, pk)
     instance = Housing(organisation=organisation)
     if housing_pk is not None:
@@ -236,7 +240,7 @@ def housing_edit(request: HttpRequest, pk: int, housing_pk: int | None = None) -
 
 
 @require_POST
-def period_add(request: HttpRequest, housing_pk: int) -> HttpResponse:
+def period_add(request: AuthenticatedHttpRequest, housing_pk: int) -> HttpResponse:
     housing = get_housing_for_agent(request.user, housing_pk)
     form = PeriodForm(request.POST)
     if form.is_valid():
@@ -252,7 +256,9 @@ def period_add(request: HttpRequest, housing_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def activity_edit(request: HttpRequest, pk: int, activity_pk: int | None = None) -> HttpResponse:
+def activity_edit(
+    request: AuthenticatedHttpRequest, pk: int, activity_pk: int | None = None
+) -> HttpResponse:
     organisation = get_collectivity_for_agent(request.user, pk)
     instance = Activity(organisation=organisation)
     if activity_pk is not None:
@@ -278,7 +284,7 @@ def activity_edit(request: HttpRequest, pk: int, activity_pk: int | None = None)
 
 
 @require_POST
-def booking_decide(request: HttpRequest, booking_pk: int) -> HttpResponse:
+def booking_decide(request: AuthenticatedHttpRequest, booking_pk: int) -> HttpResponse:
     booking = get_booking_for_agent(request.user, booking_pk)
     accept = request.POST.get("decision") == "accept"
     try:
@@ -298,7 +304,7 @@ def booking_decide(request: HttpRequest, booking_pk: int) -> HttpResponse:
 
 
 @require_POST
-def support_propose(request: HttpRequest, pk: int, offer_pk: int) -> HttpResponse:
+def support_propose(request: AuthenticatedHttpRequest, pk: int, offer_pk: int) -> HttpResponse:
     organisation = get_collectivity_for_agent(request.user, pk)
     offer = get_object_or_404(Offer.objects.published(), pk=offer_pk)
     form = SupportProposalForm(request.POST, collectivity=organisation)
@@ -323,7 +329,7 @@ def support_propose(request: HttpRequest, pk: int, offer_pk: int) -> HttpRespons
 
 
 @require_POST
-def support_request(request: HttpRequest, offer_pk: int) -> HttpResponse:
+def support_request(request: AuthenticatedHttpRequest, offer_pk: int) -> HttpResponse:
     offer = get_offer_for_editor(request.user, offer_pk)
     collectivities = selectors.collectivities_covering(offer.commune) if offer.commune else None
     form = SupportRequestForm(
@@ -347,7 +353,7 @@ def support_request(request: HttpRequest, offer_pk: int) -> HttpResponse:
 
 
 @require_POST
-def support_decide(request: HttpRequest, support_pk: int) -> HttpResponse:
+def support_decide(request: AuthenticatedHttpRequest, support_pk: int) -> HttpResponse:
     support = get_support_for_decider(request.user, support_pk)
     was_request = support.status == SupportStatus.REQUESTED
     housing, activities = None, []
@@ -377,7 +383,7 @@ def support_decide(request: HttpRequest, support_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def stay_new(request: HttpRequest, pk: int) -> HttpResponse:
+def stay_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation, _agent = _public_collectivity(request, pk)
     needs_profile = redirect_to_professional_profile(
         request, message=_("Pour préparer un séjour, indiquez d’abord votre profession.")
@@ -422,12 +428,12 @@ def stay_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def stays(request: HttpRequest) -> HttpResponse:
+def stays(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "hosting/stays.html", {"stays": selectors.stays_of(request.user)})
 
 
 @require_safe
-def stay(request: HttpRequest, pk: int) -> HttpResponse:
+def stay(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     stay = get_stay_for_professional(request.user, pk)
     territory_page = TerritoryPage.objects.filter(organisation=stay.collectivity).first()
     peers = selectors.peers_of(stay)
@@ -451,7 +457,7 @@ def stay(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def stay_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+def stay_calendar(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     stay = get_stay_for_professional(request.user, pk)
     response = HttpResponse(stay_ics(stay), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="sejour-{stay.pk}.ics"'
@@ -459,7 +465,7 @@ def stay_calendar(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def stay_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def stay_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     stay = get_stay_for_professional(request.user, pk)
     services.stay_cancel(stay=stay, by=request.user)
     messages.info(request, _("Séjour annulé."))
@@ -467,7 +473,7 @@ def stay_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def feedback(request: HttpRequest, pk: int) -> HttpResponse:
+def feedback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     stay = get_stay_for_professional(request.user, pk)
     existing = getattr(stay, "feedback", None)
     initial = {}
@@ -496,7 +502,7 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def peer_message(request: HttpRequest, pk: int, peer_pk: int) -> HttpResponse:
+def peer_message(request: AuthenticatedHttpRequest, pk: int, peer_pk: int) -> HttpResponse:
     stay = get_stay_for_professional(request.user, pk)
     recipient = get_object_or_404(Stay, pk=peer_pk)
     form = PeerMessageForm(request.POST)

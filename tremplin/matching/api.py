@@ -3,6 +3,9 @@
 The parameters are read by the page's own form (`MatchingForm`), so the API and the page accept
 and refuse exactly the same things; their OpenAPI description is generated from that form."""
 
+from collections.abc import Iterable
+from typing import Any, cast
+
 from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -77,15 +80,20 @@ class MatchingError(Schema):
     errors: dict[str, list[str]] = {}
 
 
+def _choices(field: forms.ChoiceField) -> Iterable[tuple[Any, Any]]:
+    # Read back, choices are normalised pairs; the stubs type them as any accepted input.
+    return cast("Iterable[tuple[Any, Any]]", field.choices)
+
+
 def _schema(field: forms.Field) -> dict:
     if isinstance(field, forms.MultipleChoiceField):
-        values = [str(value) for value, _label in field.choices]
+        values = [str(value) for value, _label in _choices(field)]
         return {"type": "array", "items": {"type": "string", "enum": values}}
     if isinstance(field, forms.IntegerField):
         return {"type": "integer", "minimum": field.min_value, "maximum": field.max_value}
     if isinstance(field, forms.ChoiceField):
         values = []
-        for value, label in field.choices:
+        for value, label in _choices(field):
             if isinstance(label, list | tuple):  # optgroup
                 values += [str(v) for v, _label in label]
             elif value:

@@ -2,6 +2,7 @@
 the API alike, with French messages."""
 
 import re
+from typing import TYPE_CHECKING, cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -24,6 +25,9 @@ from tremplin.offers.forms_search import QuickSelect
 from tremplin.offers.models import OfferKind
 from tremplin.territories.models import Commune
 from tremplin.territories.selectors import commune_search
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MAX_ORIGINS = 5
 SCALES = [("communes", _("Communes")), ("epci", _("Intercommunalités"))]
@@ -54,7 +58,7 @@ def _importance_field(key: str) -> forms.ChoiceField:
     )
 
 
-def _km_field(key: str, label: str) -> forms.IntegerField:
+def _km_field(key: str, label: "StrOrPromise") -> forms.IntegerField:
     message = _("Indiquez une distance entre 1 et %(max)s km.") % {"max": MAX_KM[key]}
     return forms.IntegerField(
         label=label,
@@ -129,7 +133,10 @@ class MatchingForm(BaseForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["profession"].choices = [("", _("Choisir")), *profession_grouped_choices()]
+        cast(forms.ChoiceField, self.fields["profession"]).choices = [
+            ("", _("Choisir")),
+            *profession_grouped_choices(),
+        ]
         self.origins: tuple[Origin, ...] = ()
 
     def full_clean(self) -> None:

@@ -425,7 +425,7 @@ def matrix_build() -> CommuneMatrix:
     keys = [*APL_KEYS, "zonage_mg", "zrr", "unemployment", "schools_primary", "shops", "coastline"]
     indicators = _indicator_rows(index, keys)
 
-    def put(column: str, positions: np.ndarray, values: np.ndarray) -> None:
+    def put(column: str, positions: np.ndarray, values: np.ndarray | list[float]) -> None:
         values = np.asarray(values, dtype=np.float32)
         ok = ~np.isnan(values)
         columns[COLUMNS[column], positions[ok]] = values[ok]
@@ -482,7 +482,9 @@ def matrix_build() -> CommuneMatrix:
     with_epci = np.flatnonzero(epci >= 0)
     epci_order = with_epci[np.argsort(epci[with_epci], kind="stable")].astype(np.int32)
     grouped = epci[epci_order]
-    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if len(grouped) else []
+    starts: np.ndarray | list[int] = (
+        np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if len(grouped) else []
+    )
     matrix = CommuneMatrix(
         data_version=versions[0],
         offers_version=versions[1],

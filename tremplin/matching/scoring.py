@@ -10,10 +10,10 @@ scores as its best commune. docs/matching.md explains it with a worked example.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.db import models
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.core.professions import Profession
@@ -25,6 +25,9 @@ from tremplin.matching.matrix import (
     unit_vectors,
 )
 from tremplin.territories.geo import EARTH_RADIUS_KM
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, StrPromise
 
 
 class Importance(models.TextChoices):
@@ -63,11 +66,11 @@ GROUPS = {PROFESSIONAL: _("Critères professionnels"), PERSONAL: _("Critères pe
 @dataclass(frozen=True)
 class CriterionDefinition:
     key: str  # its name in the URL
-    label: Promise
+    label: "StrPromise"
     group: str
     # "indispensable" keeps the communes whose satisfaction reaches this.
     threshold: float
-    help_text: Promise | str = ""
+    help_text: "StrOrPromise" = ""
 
 
 CRITERIA: dict[str, CriterionDefinition] = {
@@ -132,7 +135,7 @@ DEFAULT_KM = {"proximite": 50, "gare": 10, "hopital": 30, "cinema": 15, "littora
 MAX_KM = {"proximite": 1000, "gare": 200, "hopital": 200, "cinema": 200, "littoral": 200}
 
 # The APL the DREES publishes for a profession (apl_mk: not imported yet on most servers).
-PROFESSION_APL = {
+PROFESSION_APL: dict[str, str] = {
     Profession.GENERAL_PRACTITIONER: "apl_mg",
     Profession.NURSE: "apl_inf",
     Profession.ADVANCED_PRACTICE_NURSE: "apl_inf",
@@ -212,7 +215,8 @@ def criteria_build(
 ) -> Criteria:
     """Criteria with the professional's stated importances and the defaults for the rest."""
     stated = {key: value for key, value in (stated or {}).items() if value}
-    importance, defaulted = {}, set()
+    importance: dict[str, str] = {}
+    defaulted: set[str] = set()
     for key in CRITERIA:
         if key in stated:
             importance[key] = Importance(stated[key])

@@ -3,12 +3,15 @@
 import functools
 import time
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from tremplin.accounts.models import User
 from tremplin.matching import scoring
 from tremplin.matching.explain import Contribution, Explainer, caveats, explanation
 from tremplin.matching.matrix import NEAR_KM, CommuneMatrix, matrix_current
@@ -195,7 +198,7 @@ def _result(
     departement = str(matrix.departement[row])
     latitude = float(matrix.latitude[row])
     longitude = float(matrix.longitude[row])
-    common = {
+    common: dict[str, Any] = {
         "rank": position + 1,
         "score": float(ranking.scores[position]) * 100,
         "contributions": explainer.contributions(row),
@@ -272,12 +275,13 @@ def results_map(result: MatchingResult, origins: tuple[scoring.Origin, ...] = ()
     """The results (and the communes they must stay near) on the France map of the territories
     pages, zoomed on them; overseas results are listed apart."""
     france = maps.france_map("apl_mg")
-    places = []
+    places: list[dict[str, Any]] = []
     for origin in origins:
         x, y = _project(origin.latitude, origin.longitude)
         if 0 <= x <= france["width"] and 0 <= y <= france["height"]:
             places.append({"name": origin.name, "x": x, "y": y})
-    points, elsewhere = [], []
+    points: list[MapPoint] = []
+    elsewhere: list[MapPoint] = []
     for item in result.results:
         if item.latitude is None or item.longitude is None:
             continue
@@ -321,7 +325,7 @@ def _view_box(points: list[tuple[float, float]], width: float, height: float) ->
     }
 
 
-def saved_searches_of(user: object) -> list[SavedSearch]:
-    if not getattr(user, "is_authenticated", False):
+def saved_searches_of(user: User | AnonymousUser) -> list[SavedSearch]:
+    if not user.is_authenticated:
         return []
     return list(SavedSearch.objects.filter(user=user))

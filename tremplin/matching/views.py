@@ -10,6 +10,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from tremplin.accounts.http import AuthenticatedHttpRequest
+from tremplin.core.http import HtmxHttpRequest
 from tremplin.matching import selectors, services
 from tremplin.matching.forms import MatchingForm, SaveSearchForm
 from tremplin.matching.permissions import get_saved_search_for_owner
@@ -26,7 +28,7 @@ def _initial(request: HttpRequest) -> dict:
 
 @login_not_required
 @require_safe
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: HtmxHttpRequest) -> HttpResponse:
     form = MatchingForm(request.GET or None, initial=_initial(request))
     context: dict = {"form": form, "result": None}
     if form.is_bound and form.is_valid():
@@ -63,7 +65,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def save(request: HttpRequest) -> HttpResponse:
+def save(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SaveSearchForm(request.POST)
     criteria = MatchingForm(QueryDict(request.POST.get("query", "")))
     if not form.is_valid() or not criteria.is_valid():
@@ -80,7 +82,7 @@ def save(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def delete(request: HttpRequest, pk: int) -> HttpResponse:
+def delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     saved = get_saved_search_for_owner(request.user, pk)
     services.saved_search_delete(saved_search=saved, by=request.user)
     messages.success(request, _("La recherche « %(name)s » est supprimée.") % {"name": saved.name})

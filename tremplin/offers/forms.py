@@ -1,10 +1,12 @@
 """The guided editor's steps: one small form each, over the same Offer."""
 
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.core.forms import BaseForm, BaseModelForm
@@ -17,7 +19,7 @@ from tremplin.territories.selectors import commune_search
 class DateInput(forms.DateInput):
     input_type = "date"
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
@@ -35,7 +37,10 @@ class PostStepForm(BaseModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["profession"].choices = [("", "---------"), *profession_grouped_choices()]
+        cast(forms.ChoiceField, self.fields["profession"]).choices = [
+            ("", "---------"),
+            *profession_grouped_choices(),
+        ]
 
 
 class PlaceStepForm(BaseModelForm):
@@ -213,7 +218,7 @@ class RefuseForm(BaseForm):
 @dataclass(frozen=True)
 class Step:
     slug: str
-    title: object
+    title: str | Promise
     form_class: type | None
 
 

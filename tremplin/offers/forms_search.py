@@ -1,8 +1,12 @@
 """The public search form: URL query parameters in, OfferSearchParams out."""
 
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import BaseRenderer
 from django.forms.utils import flatatt
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +20,7 @@ from tremplin.offers.selectors import (
     OfferSort,
     commune_for_search,
 )
-from tremplin.territories.models import Departement, Region
+from tremplin.territories.models import Commune, Departement, Region
 from tremplin.territories.selectors import INSEE_QUERY, commune_search
 
 ZONAGE_CHOICES = [
@@ -31,10 +35,16 @@ class QuickSelect(forms.Select):
     form's 250 options cost more than the search itself."""
 
     def render(
-        self, name: str, value: object, attrs: dict | None = None, renderer: object = None
+        self,
+        name: str,
+        value: object,
+        attrs: dict | None = None,
+        renderer: BaseRenderer | None = None,
     ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
+        parts: list[str] = [
+            format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))
+        ]
         for group, options, _index in widget["optgroups"]:
             if group:
                 parts.append(format_html('<optgroup label="{}">', group))
@@ -57,16 +67,16 @@ class QuickSelect(forms.Select):
 class DateInput(forms.DateInput):
     input_type = "date"
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def _departement_choices() -> list[tuple[str, str]]:
+def _departement_choices() -> list[tuple[str, str | Promise]]:
     return [("", _("Tous")), *((code, f"{name} ({code})") for code, name in
             Departement.objects.order_by("code").values_list("code", "name"))]  # fmt: skip
 
 
-def _region_choices() -> list[tuple[str, str]]:
+def _region_choices() -> list[tuple[str, str | Promise]]:
     return [("", _("Toutes")), *Region.objects.order_by("name").values_list("code", "name")]
 
 
@@ -95,7 +105,9 @@ class OfferSearchForm(BaseForm):
         help_text=_("Les annonces « dès que possible » ou sans dates sont toujours montrées."),
     )
     au = forms.DateField(label=_("Jusqu’au"), required=False, widget=DateInput())
-    commune = forms.CharField(
+    # The form metaclass moves declared fields to base_fields: `form.commune` is the commune
+    # found by clean_commune(), which the stubs cannot know.
+    commune: Commune | None = forms.CharField(  # type: ignore[assignment]
         label=_("Autour de la commune"),
         required=False,
         max_length=100,
@@ -129,9 +141,12 @@ class OfferSearchForm(BaseForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["profession"].choices = [("", _("Toutes")), *profession_grouped_choices()]
-        self.fields["departement"].choices = _departement_choices()
-        self.fields["region"].choices = _region_choices()
+        cast(forms.ChoiceField, self.fields["profession"]).choices = [
+            ("", _("Toutes")),
+            *profession_grouped_choices(),
+        ]
+        cast(forms.ChoiceField, self.fields["departement"]).choices = _departement_choices()
+        cast(forms.ChoiceField, self.fields["region"]).choices = _region_choices()
         self.commune = None
 
     def full_clean(self) -> None:
@@ -164,7 +179,7 @@ class OfferSearchForm(BaseForm):
             self.add_error("au", _("La fin de la période doit suivre son début."))
         return cleaned
 
-    def params(self, *, page: object = 1) -> OfferSearchParams:
+    def params(self, *, page: str | int = 1) -> OfferSearchParams:
         """The search stated by a valid form, at `page` (anything not a positive number: 1)."""
         data = self.cleaned_data
         return OfferSearchParams(

@@ -4,7 +4,7 @@ from django.conf import settings
 
 from tremplin.offers.models import Offer, OfferKind
 
-EMPLOYMENT_TYPES = {
+EMPLOYMENT_TYPES: dict[str, str] = {
     OfferKind.REPLACEMENT: "TEMPORARY",
     OfferKind.INTERNSHIP: "INTERN",
     OfferKind.DISCOVERY_STAY: "TEMPORARY",
@@ -57,7 +57,7 @@ def offer_job_posting(offer: Offer) -> dict:
     if offer.start_date:
         posting["jobStartDate"] = offer.start_date.isoformat()
     if offer.salary_min or offer.salary_max:
-        value = {"@type": "QuantitativeValue", "unitText": "MONTH"}
+        value: dict[str, object] = {"@type": "QuantitativeValue", "unitText": "MONTH"}
         if offer.salary_min:
             value["minValue"] = offer.salary_min
         if offer.salary_max:

@@ -1,6 +1,7 @@
 """Offers (annonces) posted by health organisations, and their life cycle."""
 
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from tremplin.core.professions import Profession
 from tremplin.organisations.models import Organisation
 from tremplin.territories.models import Commune
+
+if TYPE_CHECKING:
+    from django.utils.functional import Promise
 
 # An offer not renewed for this long expires (issue: "90 days without renewal").
 OFFER_LIFETIME = timedelta(days=90)
@@ -85,7 +89,7 @@ class OfferStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Retirée")
 
 
-class OfferQuerySet(models.QuerySet):
+class OfferQuerySet(models.QuerySet["Offer"]):
     def published(self) -> "OfferQuerySet":
         return self.filter(status=OfferStatus.PUBLISHED)
 
@@ -218,6 +222,11 @@ class Offer(models.Model):
 
     objects = OfferQuerySet.as_manager()
 
+    if TYPE_CHECKING:
+        # Set on the cards of a search page (offers.selectors._cards), not stored.
+        kind_label: str | Promise
+        profession_label: str | Promise
+
     class Meta:
         verbose_name = _("annonce")
         verbose_name_plural = _("annonces")
@@ -291,7 +300,7 @@ class OfferPhoto(models.Model):
         ordering = ["created_at"]
 
     def __str__(self) -> str:
-        return self.alt or self.image.name
+        return self.alt or self.image.name or ""
 
 
 class OfferEventKind(models.TextChoices):

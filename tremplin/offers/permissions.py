@@ -1,5 +1,6 @@
 """Who may see and change an offer: the one place that decides."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -18,7 +19,7 @@ def get_offer_for_editor(user: User, pk: int) -> Offer:
     return offer
 
 
-def get_offer_for_reader(user: User, pk: int) -> Offer:
+def get_offer_for_reader(user: User | AnonymousUser, pk: int) -> Offer:
     """A published offer for anyone; other statuses for its organisation and moderators."""
     offer = get_object_or_404(
         Offer.objects.select_related("organisation", "commune__departement", "commune__region"),

@@ -31,7 +31,7 @@ def query_words(query: str) -> list[str]:
     return [word for word in normalise_name(query).split() if len(word) >= 2][:10]
 
 
-def text_filter(queryset: QuerySet, query: str) -> QuerySet:
+def text_filter[QS: QuerySet](queryset: QS, query: str) -> QS:
     """Offers matching every word of `query`, annotated with `relevance` (higher is better)."""
     words = query_words(query)
     if not words:

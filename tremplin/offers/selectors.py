@@ -1,13 +1,15 @@
 """Reads on offers for the public: the search behind /annonces/, its map and the API."""
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, Expression, F, FloatField, Q, QuerySet, TextChoices, Window
+from django.db.models import Count, F, FloatField, Q, QuerySet, TextChoices, Window
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
@@ -217,6 +219,8 @@ def effective_sort(params: OfferSearchParams) -> str:
 def _filtered(params: OfferSearchParams) -> QuerySet[Offer]:
     offers = Offer.objects.live()
     if params.commune is not None:
+        # commune_for_search() lets in located communes only.
+        assert params.commune.latitude is not None and params.commune.longitude is not None
         offers = offers.within_km(
             latitude=params.commune.latitude,
             longitude=params.commune.longitude,
@@ -247,7 +251,7 @@ def _filtered(params: OfferSearchParams) -> QuerySet[Offer]:
     return offers
 
 
-def _relevance(params: OfferSearchParams) -> Expression:
+def _relevance(params: OfferSearchParams) -> F | RawSQL:
     """What a relevance sort orders by. On PostgreSQL, ts_rank over the tsvector stored by
     migration 0004: the same value as text_filter's `relevance`, without parsing again every
     matching document (seconds for a common word at 100,000 offers)."""
@@ -331,6 +335,7 @@ def _cards(ids: list[int], *, params: OfferSearchParams) -> list[Offer]:
         .only(*CARD_FIELDS)
     )
     if params.commune is not None:
+        assert params.commune.latitude is not None and params.commune.longitude is not None
         offers = offers.annotate(
             distance_km=distance_expression(params.commune.latitude, params.commune.longitude)
         )
@@ -355,7 +360,9 @@ def offer_map(*, params: OfferSearchParams) -> OfferMapResult:
     rows = offers.exclude(latitude=None).values_list(
         "id", "title", "commune__name", "latitude", "longitude"
     )[:MAP_LIMIT]
-    for pk, title, place, latitude, longitude in rows:
+    # Offers are placed with both coordinates of their commune or neither.
+    located = cast("Iterable[tuple[int, str, str | None, float, float]]", rows)
+    for pk, title, place, latitude, longitude in located:
         x = (longitude - maps.WEST) / maps.CELL_LON * maps.CELL_PX
         y = (maps.NORTH - latitude) / maps.CELL_LAT * maps.CELL_PX
         point = MapPoint(pk=pk, title=title, place=place or "", x=round(x, 1), y=round(y, 1))
@@ -367,8 +374,8 @@ def offer_map(*, params: OfferSearchParams) -> OfferMapResult:
 def offer_search_suggestions(*, params: OfferSearchParams) -> list[Suggestion]:
     """Wider versions of a search that found nothing, with their counts: a doubled radius,
     no dates, no text, and all of these together; only those that find something."""
-    reset = {"page": 1, "sort": ""}
-    widenings: list[tuple[str, dict]] = []
+    reset: dict[str, Any] = {"page": 1, "sort": ""}
+    widenings: list[tuple[str, dict[str, Any]]] = []
     if params.commune is not None and params.radius < MAX_RADIUS_KM:
         radius = min(params.radius * 2, MAX_RADIUS_KM)
         widenings.append(
@@ -393,8 +400,8 @@ def offer_search_suggestions(*, params: OfferSearchParams) -> list[Suggestion]:
     for index, (label, change) in enumerate(widenings):
         wider = replace(params, **change, **reset)
         count = _filtered(wider).count()
-        combined = index == len(widenings) - 1 and len(widenings) > 2
-        if combined and count <= max((s.count for s in suggestions), default=0):
+        everything = index == len(widenings) - 1 and len(widenings) > 2
+        if everything and count <= max((s.count for s in suggestions), default=0):
             continue  # widening everything finds nothing more than one widening does
         if count:
             suggestions.append(Suggestion(label=label, params=wider, count=count))

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -50,7 +51,7 @@ def offer_denormalise(offer: Offer) -> None:
 
 
 @transaction.atomic
-def offer_save(*, offer: Offer, by: User) -> Offer:
+def offer_save(*, offer: Offer, by: User | None) -> Offer:
     if offer.status not in EDITABLE:
         raise ValidationError(_("Une annonce close ne peut plus être modifiée : dupliquez-la."))
     if offer.pk is None:
@@ -63,7 +64,7 @@ def offer_save(*, offer: Offer, by: User) -> Offer:
     return offer
 
 
-def offer_submit(*, offer: Offer, by: User) -> Offer:
+def offer_submit(*, offer: Offer, by: User | None) -> Offer:
     """Send a draft to moderation. Only a verified organisation may publish."""
     if not offer.organisation.can_publish:
         raise PermissionDenied(
@@ -125,7 +126,7 @@ def offer_refuse(*, offer: Offer, by: User, reason: str) -> Offer:
 
 
 @transaction.atomic
-def offer_close(*, offer: Offer, by: User, status: str) -> Offer:
+def offer_close(*, offer: Offer, by: User | None, status: str) -> Offer:
     if status not in {OfferStatus.FILLED, OfferStatus.WITHDRAWN}:
         raise ValidationError(_("Clôture inconnue."))
     if offer.status in CLOSED:
@@ -169,7 +170,9 @@ def offer_duplicate(*, offer: Offer, by: User) -> Offer:
         for photo in offer.photos.all():
             OfferPhoto.objects.create(
                 offer=copy,
-                image=ContentFile(photo.image.read(), name=photo.image.name.rsplit("/", 1)[-1]),
+                image=ContentFile(
+                    photo.image.read(), name=(photo.image.name or "").rsplit("/", 1)[-1]
+                ),
                 alt=photo.alt,
             )
     return copy
@@ -211,7 +214,7 @@ def _notify_authors(offer: Offer, template: str, context: dict) -> None:
         email_send(to=email, template=template, context={"offer": offer, **context})
 
 
-def photo_add(*, offer: Offer, upload: object, alt: str = "") -> OfferPhoto:
+def photo_add(*, offer: Offer, upload: UploadedFile, alt: str = "") -> OfferPhoto:
     """Check an upload is really an image (by content), shrink it, drop its metadata (EXIF,
     GPS position), store it as JPEG."""
     if offer.photos.count() >= MAX_PHOTOS:

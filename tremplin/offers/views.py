@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from tremplin.accounts.http import AuthenticatedHttpRequest
 from tremplin.applications import selectors as application_selectors
 from tremplin.applications.metrics import offers_metrics
 from tremplin.hosting import selectors as hosting_selectors
@@ -39,7 +40,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     commune = offer.commune
     indicators = territory_selectors.commune_indicators(commune) if commune else {}
     station = []
-    if commune and commune.latitude is not None:
+    if commune and commune.latitude is not None and commune.longitude is not None:
         station = territory_selectors.places_nearest(
             latitude=commune.latitude, longitude=commune.longitude, kind="station", limit=1
         )
@@ -73,7 +74,7 @@ def _json_for_script(data: dict) -> str:
 
 
 @require_safe
-def my_offers(request: HttpRequest) -> HttpResponse:
+def my_offers(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisations = health_organisations_of(request.user)
     offers = (
         Offer.objects.filter(organisation__in=organisations)
@@ -96,7 +97,7 @@ def my_offers(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisations = health_organisations_of(request.user)
     if not organisations:
         messages.info(
@@ -136,7 +137,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpResponse:
     offer = get_offer_for_editor(request.user, pk)
     if step not in STEP_SLUGS:
         raise Http404
@@ -204,7 +205,7 @@ def _score(request: HttpRequest, offer: Offer, *, saved: bool) -> HttpResponse:
 
 
 @require_POST
-def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
+def photo_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     offer = get_offer_for_editor(request.user, pk)
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
@@ -222,7 +223,7 @@ def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def photo_delete(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
+def photo_delete(request: AuthenticatedHttpRequest, pk: int, photo_pk: int) -> HttpResponse:
     offer = get_offer_for_editor(request.user, pk)
     photo = get_object_or_404(offer.photos, pk=photo_pk)
     photo.image.delete(save=False)
@@ -232,7 +233,7 @@ def photo_delete(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
 
 
 @require_POST
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
+def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     offer = get_offer_for_editor(request.user, pk)
     try:
         services.offer_submit(offer=offer, by=request.user)
@@ -248,7 +249,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+def duplicate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     offer = get_offer_for_editor(request.user, pk)
     copy = services.offer_duplicate(offer=offer, by=request.user)
     messages.success(request, _("Annonce dupliquée : voici le brouillon de la copie."))
@@ -256,7 +257,7 @@ def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def close(request: HttpRequest, pk: int) -> HttpResponse:
+def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     offer = get_offer_for_editor(request.user, pk)
     try:
         services.offer_close(offer=offer, by=request.user, status=request.POST.get("status", ""))
@@ -268,7 +269,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def renew(request: HttpRequest, pk: int) -> HttpResponse:
+def renew(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     offer = get_offer_for_editor(request.user, pk)
     try:
         services.offer_renew(offer=offer, by=request.user)
@@ -280,7 +281,7 @@ def renew(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def moderation(request: HttpRequest) -> HttpResponse:
+def moderation(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_moderator(request.user)
     pending = Offer.objects.filter(status=OfferStatus.SUBMITTED).select_related(
         "organisation", "commune"
@@ -291,7 +292,7 @@ def moderation(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def moderation_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def moderation_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require_moderator(request.user)
     offer = get_object_or_404(Offer, pk=pk)
     try:

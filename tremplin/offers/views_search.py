@@ -3,11 +3,12 @@
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
+from tremplin.core.http import HtmxHttpRequest
 from tremplin.offers import selectors
 from tremplin.offers.forms_search import OfferSearchForm
 
@@ -16,10 +17,10 @@ MAP_VIEW = "carte"
 
 @login_not_required
 @require_safe
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: HtmxHttpRequest) -> HttpResponse:
     form = OfferSearchForm(request.GET)
     is_map = request.GET.get("vue") == MAP_VIEW
-    result = None
+    result: selectors.OfferSearchResult | selectors.OfferMapResult | None = None
     if form.is_valid():
         params = form.params(page=request.GET.get("page", 1))
         if is_map:
@@ -36,7 +37,9 @@ def search(request: HttpRequest) -> HttpResponse:
             "result": result,
             "is_map": is_map,
             "views": _view_links(request.GET),
-            "pagination": _pagination(result) if result and not is_map else [],
+            "pagination": _pagination(result)
+            if isinstance(result, selectors.OfferSearchResult)
+            else [],
             "map_limit": selectors.MAP_LIMIT,
         },
     )

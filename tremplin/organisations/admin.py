@@ -3,6 +3,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from tremplin.accounts.http import AuthenticatedHttpRequest
 from tremplin.accounts.permissions import is_moderator
 from tremplin.core.admin import ModeratorAdmin
 from tremplin.organisations import services
@@ -14,16 +15,16 @@ class MembershipInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["user"]
 
-    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: Organisation | None = None) -> bool:
         return is_moderator(request.user)
 
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Organisation | None = None) -> bool:
         return is_moderator(request.user)
 
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Organisation | None = None) -> bool:
         return is_moderator(request.user)
 
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Organisation | None = None) -> bool:
         return is_moderator(request.user)
 
 
@@ -37,7 +38,7 @@ class OrganisationAdmin(ModeratorAdmin):
     actions = ["verify"]
 
     @admin.action(description=_("Vérifier les organisations sélectionnées"))
-    def verify(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
+    def verify(self, request: AuthenticatedHttpRequest, queryset: QuerySet[Organisation]) -> None:
         count = 0
         for organisation in queryset.exclude(status="verified"):
             services.organisation_verify(organisation=organisation, by=request.user)

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +29,7 @@ class OrganisationForm(BaseModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["type"].choices = [
+        cast(forms.ChoiceField, self.fields["type"]).choices = [
             ("", "---------"),
             (_("Structures de santé"), [(t.value, t.label) for t in HEALTH_TYPES]),
             (_("Collectivités et partenaires"), [(t.value, t.label) for t in COLLECTIVITY_TYPES]),

@@ -4,6 +4,8 @@ One table for both, because membership, invitations and verification work the sa
 `HealthOrganisation` and `Collectivity` are proxies that read as the glossary says.
 """
 
+from typing import TYPE_CHECKING, ClassVar, cast
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,6 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.core.validators import normalise_digits, validate_siret
+
+if TYPE_CHECKING:
+    from django.utils.functional import Promise
+
+    from tremplin.accounts.models import User
 
 
 class OrganisationCategory(models.TextChoices):
@@ -50,7 +57,7 @@ HEALTH_TYPES = (
 COLLECTIVITY_TYPES = tuple(t for t in OrganisationType if t not in HEALTH_TYPES)
 
 # Shape of the territory code each collectivity type is linked to (INSEE or SIREN).
-TERRITORY_CODE_SHAPES = {
+TERRITORY_CODE_SHAPES: "dict[str, tuple[str, Promise]]" = {
     OrganisationType.COMMUNE: (r"^(\d[0-9AB]\d{3})$", _("code INSEE de commune, 5 caractères")),
     OrganisationType.EPCI: (r"^\d{9}$", _("SIREN de l’intercommunalité, 9 chiffres")),
     OrganisationType.DEPARTEMENT: (
@@ -67,7 +74,7 @@ class OrganisationStatus(models.TextChoices):
     REJECTED = "rejected", _("Refusée")
 
 
-class OrganisationQuerySet(models.QuerySet):
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def health(self) -> "OrganisationQuerySet":
         return self.filter(category=OrganisationCategory.HEALTH)
 
@@ -80,7 +87,7 @@ class OrganisationQuerySet(models.QuerySet):
     def verified(self) -> "OrganisationQuerySet":
         return self.filter(status=OrganisationStatus.VERIFIED)
 
-    def of_user(self, user: settings.AUTH_USER_MODEL) -> "OrganisationQuerySet":
+    def of_user(self, user: "User") -> "OrganisationQuerySet":
         return self.filter(memberships__user=user)
 
 
@@ -177,7 +184,7 @@ class Organisation(models.Model):
         """Pending organisations prepare content; only verified ones publish it."""
         return self.status == OrganisationStatus.VERIFIED
 
-    def verify(self, *, by: settings.AUTH_USER_MODEL) -> None:
+    def verify(self, *, by: "User") -> None:
         self.status = OrganisationStatus.VERIFIED
         self.rejection_reason = ""
         self.reviewed_at = timezone.now()
@@ -186,7 +193,7 @@ class Organisation(models.Model):
             update_fields=["status", "rejection_reason", "reviewed_at", "reviewed_by", "updated_at"]
         )
 
-    def reject(self, *, by: settings.AUTH_USER_MODEL, reason: str) -> None:
+    def reject(self, *, by: "User", reason: str) -> None:
         self.status = OrganisationStatus.REJECTED
         self.rejection_reason = reason
         self.reviewed_at = timezone.now()
@@ -196,20 +203,25 @@ class Organisation(models.Model):
         )
 
 
-class HealthOrganisationManager(models.Manager.from_queryset(OrganisationQuerySet)):
-    def get_queryset(self) -> OrganisationQuerySet:
-        return super().get_queryset().health()
+OrganisationManager = models.Manager.from_queryset(OrganisationQuerySet)
 
 
-class CollectivityManager(models.Manager.from_queryset(OrganisationQuerySet)):
+class HealthOrganisationManager(OrganisationManager["Organisation"]):
     def get_queryset(self) -> OrganisationQuerySet:
-        return super().get_queryset().collectivities()
+        # from_queryset() managers build OrganisationQuerySet; the stubs only say QuerySet.
+        return cast(OrganisationQuerySet, super().get_queryset()).health()
+
+
+class CollectivityManager(OrganisationManager["Organisation"]):
+    def get_queryset(self) -> OrganisationQuerySet:
+        # from_queryset() managers build OrganisationQuerySet; the stubs only say QuerySet.
+        return cast(OrganisationQuerySet, super().get_queryset()).collectivities()
 
 
 class HealthOrganisation(Organisation):
     """Structure de santé: cabinet, MSP, centre de santé, hôpital, clinique, EHPAD."""
 
-    objects = HealthOrganisationManager()
+    objects: ClassVar[HealthOrganisationManager] = HealthOrganisationManager()
 
     class Meta:
         proxy = True
@@ -220,7 +232,7 @@ class HealthOrganisation(Organisation):
 class Collectivity(Organisation):
     """Collectivité: commune, EPCI, département, région, or a partner (ARS, CPTS, Ordre)."""
 
-    objects = CollectivityManager()
+    objects: ClassVar[CollectivityManager] = CollectivityManager()
 
     class Meta:
         proxy = True

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tremplin.accounts.http import AuthenticatedHttpRequest
 from tremplin.organisations import forms, selectors, services
 from tremplin.organisations.models import Membership, MembershipRole, Organisation
 from tremplin.organisations.permissions import (
@@ -17,7 +18,7 @@ from tremplin.organisations.permissions import (
 
 
 @require_http_methods(["GET"])
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = request.user.memberships.select_related("organisation").order_by(
         "organisation__name"
     )
@@ -32,7 +33,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         organisation = services.organisation_create(by=request.user, **form.cleaned_data)
@@ -55,7 +56,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation, membership = get_organisation_for_member(request.user, pk)
     return _render_detail(request, organisation, membership, forms.InvitationForm())
 
@@ -82,7 +83,7 @@ def _render_detail(
 
 
 @require_POST
-def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation, _membership = get_organisation_for_admin(request.user, pk)
     form = forms.InvitationForm(request.POST)
     if form.is_valid():
@@ -105,7 +106,9 @@ def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def invitation_cancel(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+def invitation_cancel(
+    request: AuthenticatedHttpRequest, pk: int, invitation_pk: int
+) -> HttpResponse:
     organisation, _membership = get_organisation_for_admin(request.user, pk)
     invitation = get_object_or_404(
         organisation.invitations, pk=invitation_pk, accepted_at__isnull=True
@@ -116,7 +119,7 @@ def invitation_cancel(request: HttpRequest, pk: int, invitation_pk: int) -> Http
 
 
 @require_POST
-def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     organisation, _membership = get_organisation_for_admin(request.user, pk)
     target = get_membership_in(organisation, membership_pk)
     try:
@@ -133,7 +136,7 @@ def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
 
 
 @require_POST
-def member_set_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def member_set_role(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     organisation, _membership = get_organisation_for_admin(request.user, pk)
     target = get_membership_in(organisation, membership_pk)
     role = request.POST.get("role")
@@ -154,7 +157,7 @@ def member_set_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpRe
 
 
 @require_POST
-def admin_hand_over(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def admin_hand_over(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     organisation, _membership = get_organisation_for_admin(request.user, pk)
     target = get_membership_in(organisation, membership_pk)
     services.admin_hand_over(organisation=organisation, to=target, by=request.user)
@@ -166,7 +169,7 @@ def admin_hand_over(request: HttpRequest, pk: int, membership_pk: int) -> HttpRe
 
 
 @require_POST
-def invitation_accept(request: HttpRequest, invitation_pk: int) -> HttpResponse:
+def invitation_accept(request: AuthenticatedHttpRequest, invitation_pk: int) -> HttpResponse:
     invitation = get_invitation_for_invitee(request.user, invitation_pk)
     if request.POST.get("decision") == "decline":
         services.invitation_decline(invitation=invitation)
@@ -181,7 +184,7 @@ def invitation_accept(request: HttpRequest, invitation_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def moderation_queue(request: HttpRequest) -> HttpResponse:
+def moderation_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_moderator(request.user)
     return render(
         request,
@@ -194,7 +197,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def moderation_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def moderation_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require_moderator(request.user)
     organisation = get_object_or_404(Organisation, pk=pk)
     if request.POST.get("decision") == "verify":

@@ -2,18 +2,19 @@
 
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from tremplin.accounts.forms import DeleteAccountForm
+from tremplin.accounts.http import AuthenticatedHttpRequest
 from tremplin.organisations.models import Organisation
 from tremplin.platform import privacy
 
 
 @require_safe
-def account_export(request: HttpRequest) -> HttpResponse:
+def account_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """All the person's data in one archive: JSON and their files."""
     response = HttpResponse(
         privacy.account_export(user=request.user), content_type="application/zip"
@@ -24,7 +25,7 @@ def account_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def account_delete(request: HttpRequest) -> HttpResponse:
+def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None, user=request.user)
     blocking: list[Organisation] = []
     if request.method == "POST" and form.is_valid():

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from tremplin.core.admin import ModeratorAdmin
 from tremplin.syndication.models import Alert, ApiToken, Delivery, DeliveryEvent, Partner
@@ -33,7 +34,7 @@ class ApiTokenAdmin(ModeratorAdmin):
     exclude = ["token_hash"]
     readonly_fields = ["prefix", "created_at", "last_used_at"]
 
-    def has_add_permission(self, request: object) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # a token is created by its organisation's admin, shown once
 
 

@@ -82,6 +82,12 @@ class TokenAuth(HttpBearer):
 token_auth = TokenAuth()
 
 
+class TokenHttpRequest(HttpRequest):
+    """A request to an operation behind `token_auth`: ninja sets `auth` to the token."""
+
+    auth: ApiToken
+
+
 class Error(Schema):
     detail: str
 
@@ -212,7 +218,7 @@ def _apply(offer: Offer, data: dict) -> None:
         setattr(offer, name, value)
 
 
-def _token_offer(request: HttpRequest, offer_id: int) -> Offer:
+def _token_offer(request: TokenHttpRequest, offer_id: int) -> Offer:
     offer = (
         Offer.objects.select_for_update()
         .filter(pk=offer_id, organisation_id=request.auth.organisation_id)
@@ -234,7 +240,7 @@ WRITE_ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error, 429:
     description="Crée l’annonce et la soumet à la modération (statut « submitted »), "
     "sauf `submit: false` (brouillon). Publiée après validation par la modération.",
 )
-def offer_create(request: HttpRequest, payload: OfferCreate) -> Status:
+def offer_create(request: TokenHttpRequest, payload: OfferCreate) -> Status:
     token = request.auth
     if not token.organisation.is_health:
         raise HttpError(403, "Seules les structures de santé publient des annonces.")
@@ -261,7 +267,7 @@ def offer_create(request: HttpRequest, payload: OfferCreate) -> Status:
     "une annonce close ne se modifie plus.",
 )
 def offer_change(
-    request: HttpRequest, payload: OfferChange, offer_id: int = Path(..., ge=1, le=MAX_ID)
+    request: TokenHttpRequest, payload: OfferChange, offer_id: int = Path(..., ge=1, le=MAX_ID)
 ) -> dict:
     data = payload.model_dump(exclude_unset=True)
     try:
@@ -283,7 +289,7 @@ def offer_change(
     summary="Clore une annonce de son organisation (jeton d’organisation)",
 )
 def offer_close(
-    request: HttpRequest, payload: OfferClose, offer_id: int = Path(..., ge=1, le=MAX_ID)
+    request: TokenHttpRequest, payload: OfferClose, offer_id: int = Path(..., ge=1, le=MAX_ID)
 ) -> dict:
     try:
         with transaction.atomic():
@@ -302,7 +308,7 @@ def offer_close(
     response={200: TokenOut, 401: Error, 429: Error},
     summary="Le jeton utilisé et son organisation",
 )
-def token_detail(request: HttpRequest) -> dict:
+def token_detail(request: TokenHttpRequest) -> dict:
     token = request.auth
     return {
         "organisation_id": token.organisation_id,

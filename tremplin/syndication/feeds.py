@@ -17,7 +17,8 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -59,7 +60,7 @@ class FeedError(ValueError):
     pass
 
 
-def feed_search(query: object) -> tuple[OfferSearchParams, str]:
+def feed_search(query: QueryDict) -> tuple[OfferSearchParams, str]:
     """The search stated by the query parameters, newest first, and its French label."""
     form = OfferSearchForm(query)
     if not form.is_valid():
@@ -273,13 +274,10 @@ def job_feed(rows: Iterable[dict], **_context: Any) -> Iterator[str]:
     yield f"<lastBuildDate>{_rfc822(None)}</lastBuildDate>\n"
     for row in rows:
         postal_codes = (row["commune__postal_codes"] or "").split()
-        expires = (
-            offer_expires_on(
-                published_at=row["published_at"],
-                renewed_at=row["renewed_at"],
-                end_date=row["end_date"],
-            )
-            or ""
+        expires = offer_expires_on(
+            published_at=row["published_at"],
+            renewed_at=row["renewed_at"],
+            end_date=row["end_date"],
         )
         yield (
             "<job>"
@@ -311,7 +309,7 @@ FORMATS = {
 }
 
 
-def feed_response(request: HttpRequest, kind: str) -> HttpResponse:
+def feed_response(request: HttpRequest, kind: str) -> HttpResponseBase:
     """The streamed feed `kind` of the search in the request's query string."""
     writer, content_type, limited = FORMATS[kind]
     try:

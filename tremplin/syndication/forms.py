@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -43,7 +45,7 @@ class PartnerForm(BaseModelForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["secret"].required = False
-        self.fields["regions"].choices = list(
+        cast(forms.ChoiceField, self.fields["regions"]).choices = list(
             Region.objects.order_by("name").values_list("code", "name")
         )
 

@@ -8,6 +8,7 @@ import http.client
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from typing import IO
 
 from django.utils.translation import gettext as _
 
@@ -60,7 +61,7 @@ def post(url: str, *, body: bytes, headers: dict[str, str], timeout: float | Non
         return Answer(status=None, error=_("connexion impossible : %(reason)s") % {"reason": error})
 
 
-def _read(response: object) -> str:
+def _read(response: IO[bytes]) -> str:
     try:
         return response.read(MAX_ANSWER_BYTES).decode("utf-8", "replace")
     except (OSError, ValueError):

@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from django.db.models import Count, Q
+from django import forms
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -98,7 +100,7 @@ def partners_health(*, now: datetime | None = None) -> list[PartnerHealth]:
     return health
 
 
-def _first_per_partner(rows: object, by_pk: dict) -> list[tuple]:
+def _first_per_partner(rows: QuerySet[Delivery, tuple], by_pk: dict) -> list[tuple]:
     """The first row of each partner, one partner at a time (an index walk, not a scan)."""
     found = []
     for partner_id in by_pk:
@@ -165,7 +167,8 @@ def offer_search_label(form: OfferSearchForm) -> str:
     parts = []
     for name in ("profession", "type", "departement", "region", "zonage", "cadre"):
         if data.get(name):
-            parts.append(str(dict(_flat(form.fields[name].choices)).get(data[name], data[name])))
+            field = cast(forms.ChoiceField, form.fields[name])
+            parts.append(str(dict(_flat(field.choices)).get(data[name], data[name])))
     if form.commune is not None:
         parts.append(
             _("à %(km)s km de %(commune)s")
@@ -194,7 +197,9 @@ def offer_search_label(form: OfferSearchForm) -> str:
     return (" · ".join(parts) or _("toutes les annonces"))[:200]
 
 
-def _flat(choices: object) -> list[tuple[str, str]]:
+def _flat(choices: Any) -> list[tuple[str, str]]:
+    """A ChoiceField's choices as Django reads them back (value, label), groups opened; the
+    stubs type them as any input the setter accepts."""
     flat = []
     for value, label in choices:
         if isinstance(label, list | tuple):

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Greatest
 from django.tasks import default_task_backend
 from django.utils import timezone
@@ -346,6 +346,6 @@ def partner_replay(*, partner: Partner, by: User, since: datetime | None = None)
     return count
 
 
-def _enqueue_pairs(partner: Partner, deliveries: object) -> None:
+def _enqueue_pairs(partner: Partner, deliveries: QuerySet[Delivery]) -> None:
     for offer_id in deliveries.values_list("offer_id", flat=True).order_by().distinct():
         _enqueue(partner_id=partner.pk, offer_id=offer_id)

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Min, Q, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -231,7 +231,7 @@ def _new_offers(*, kind: str, query: str, since: datetime, until: datetime) -> l
     )
 
 
-def _territory_offers(query: str) -> object:
+def _territory_offers(query: str) -> QuerySet[Offer] | None:
     """Published offers around the communes the matching ranks first for these criteria, or
     None when the criteria no longer read (the matching form changed)."""
     from tremplin.matching.forms import MatchingForm
@@ -275,7 +275,8 @@ def alert_digest_send(*, alert_id: int, offers: list[Offer], now: datetime) -> i
         alert = Alert.objects.select_for_update().filter(_due(now), pk=alert_id).first()
         if alert is None:
             return 0  # sent by a concurrent pass, unsubscribed, or not due any more
-        new = [offer for offer in offers if offer.published_at > alert.cursor]
+        # Offers published in the window (_new_offers): published_at is set.
+        new = [o for o in offers if o.published_at is not None and o.published_at > alert.cursor]
         if new:
             email_send(
                 to=alert.email,

@@ -5,8 +5,10 @@ Sections are cut in pages of 5,000 addresses (the protocol allows 50,000; smalle
 render fast); the index lists every page.
 """
 
+from datetime import datetime
+
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.urls import reverse
 
 from tremplin.offers.models import Offer
@@ -20,16 +22,16 @@ class OfferSitemap(Sitemap):
     priority = 0.8
     limit = PAGE
 
-    def items(self) -> object:
+    def items(self) -> QuerySet[Offer]:
         return Offer.objects.live().order_by("pk").only("pk", "updated_at")
 
     def location(self, offer: Offer) -> str:
         return reverse("offers:detail", args=[offer.pk])
 
-    def lastmod(self, offer: Offer) -> object:
+    def lastmod(self, offer: Offer) -> datetime:
         return offer.updated_at
 
-    def get_latest_lastmod(self) -> object:
+    def get_latest_lastmod(self) -> datetime | None:
         # One aggregate instead of reading every offer (the default).
         return Offer.objects.live().aggregate(latest=Max("updated_at"))["latest"]
 
@@ -39,7 +41,7 @@ class CommuneSitemap(Sitemap):
     priority = 0.5
     limit = PAGE
 
-    def items(self) -> object:
+    def items(self) -> QuerySet[Commune, str]:
         return Commune.objects.order_by("insee").values_list("insee", flat=True)
 
     def location(self, insee: str) -> str:
@@ -75,7 +77,7 @@ class PageSitemap(Sitemap):
         return reverse(name)
 
 
-SITEMAPS = {
+SITEMAPS: dict[str, type[Sitemap] | Sitemap] = {
     "pages": PageSitemap,
     "annonces": OfferSitemap,
     "communes": CommuneSitemap,

@@ -3,12 +3,13 @@
 from datetime import datetime, time
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from tremplin.accounts.http import AuthenticatedHttpRequest
 from tremplin.organisations.permissions import require_moderator
 from tremplin.syndication import selectors, services
 from tremplin.syndication.forms import PartnerForm, ReplayForm
@@ -17,23 +18,23 @@ from tremplin.syndication.permissions import get_offer_for_author, get_partner_f
 
 
 @require_safe
-def partner_list(request: HttpRequest) -> HttpResponse:
+def partner_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_moderator(request.user)
     return render(request, "syndication/partner_list.html", {"health": selectors.partners_health()})
 
 
 @require_http_methods(["GET", "POST"])
-def partner_create(request: HttpRequest) -> HttpResponse:
+def partner_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_moderator(request.user)
     return _partner_form(request, Partner())
 
 
 @require_http_methods(["GET", "POST"])
-def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def partner_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _partner_form(request, get_partner_for_moderator(request.user, pk))
 
 
-def _partner_form(request: HttpRequest, partner: Partner) -> HttpResponse:
+def _partner_form(request: AuthenticatedHttpRequest, partner: Partner) -> HttpResponse:
     form = PartnerForm(request.POST or None, instance=partner)
     if request.method == "POST" and form.is_valid():
         partner = services.partner_save(partner=form.save(commit=False), by=request.user)
@@ -48,7 +49,7 @@ def _partner_form(request: HttpRequest, partner: Partner) -> HttpResponse:
 
 
 @require_safe
-def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def partner_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partner = get_partner_for_moderator(request.user, pk)
     status = request.GET.get("statut", "")
     if status not in DeliveryStatus.values:
@@ -68,7 +69,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def partner_pause(request: HttpRequest, pk: int) -> HttpResponse:
+def partner_pause(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partner = services.partner_pause(
         partner=get_partner_for_moderator(request.user, pk), by=request.user
     )
@@ -81,7 +82,7 @@ def partner_pause(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def partner_resume(request: HttpRequest, pk: int) -> HttpResponse:
+def partner_resume(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partner = services.partner_resume(
         partner=get_partner_for_moderator(request.user, pk), by=request.user
     )
@@ -90,7 +91,7 @@ def partner_resume(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def partner_replay(request: HttpRequest, pk: int) -> HttpResponse:
+def partner_replay(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partner = get_partner_for_moderator(request.user, pk)
     form = ReplayForm(request.POST)
     since = None
@@ -102,7 +103,7 @@ def partner_replay(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def offer_channels(request: HttpRequest, pk: int) -> HttpResponse:
+def offer_channels(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     offer = get_offer_for_author(request.user, pk)
     return render(
         request,

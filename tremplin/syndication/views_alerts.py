@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from tremplin.accounts.http import AuthenticatedHttpRequest
 from tremplin.syndication import services_alerts
 from tremplin.syndication.forms import AlertForm
 from tremplin.syndication.models import Alert
@@ -81,7 +82,7 @@ def alert_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_safe
-def alert_list(request: HttpRequest) -> HttpResponse:
+def alert_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     alerts = Alert.objects.none()
     if request.user.email_confirmed_at is not None:
         alerts = Alert.objects.filter(

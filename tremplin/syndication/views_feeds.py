@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.sitemaps import views as sitemap_views
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_safe
 
@@ -15,25 +16,25 @@ from tremplin.syndication.sitemaps import SITEMAPS
 
 @login_not_required
 @require_safe
-def feed_rss(request: HttpRequest) -> HttpResponse:
+def feed_rss(request: HttpRequest) -> HttpResponseBase:
     return feed_response(request, "rss")
 
 
 @login_not_required
 @require_safe
-def feed_atom(request: HttpRequest) -> HttpResponse:
+def feed_atom(request: HttpRequest) -> HttpResponseBase:
     return feed_response(request, "atom")
 
 
 @login_not_required
 @require_safe
-def feed_json(request: HttpRequest) -> HttpResponse:
+def feed_json(request: HttpRequest) -> HttpResponseBase:
     return feed_response(request, "json")
 
 
 @login_not_required
 @require_safe
-def feed_jobs(request: HttpRequest) -> HttpResponse:
+def feed_jobs(request: HttpRequest) -> HttpResponseBase:
     return feed_response(request, "xml")
 
 

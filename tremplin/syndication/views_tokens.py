@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tremplin.accounts.http import AuthenticatedHttpRequest
 from tremplin.syndication.forms import ApiTokenForm
 from tremplin.syndication.permissions import get_organisation_for_tokens, get_token_for_admin
 from tremplin.syndication.services_tokens import (
@@ -17,7 +18,7 @@ from tremplin.syndication.services_tokens import (
 
 
 @require_http_methods(["GET", "POST"])
-def token_list(request: HttpRequest, pk: int) -> HttpResponse:
+def token_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_organisation_for_tokens(request.user, pk)
     form = ApiTokenForm(request.POST or None)
     created = None
@@ -53,7 +54,7 @@ def token_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def token_revoke(request: HttpRequest, pk: int, token_pk: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest, pk: int, token_pk: int) -> HttpResponse:
     token = get_token_for_admin(request.user, pk, token_pk)
     api_token_revoke(token=token, by=request.user)
     messages.success(

@@ -4,6 +4,7 @@ from ninja.errors import HttpError
 
 from tremplin.territories import selectors
 from tremplin.territories.indicators import INDICATORS
+from tremplin.territories.models import Commune
 
 router = Router(tags=["territoires"])
 
@@ -69,7 +70,7 @@ class SearchParams(Schema):
     limit: int = Field(10, ge=1, le=50)
 
 
-def _summary(commune: object) -> dict:
+def _summary(commune: Commune) -> dict:
     return {
         "insee": commune.insee,
         "name": commune.name,

@@ -134,9 +134,9 @@ def degrees_box(lat: float, lon: float, km: float) -> tuple[float, float, float,
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
 
 
-def nearest(
-    origin: tuple[float, float], points: Iterable[tuple[float, float, object]], limit: int
-) -> list[tuple[float, object]]:
+def nearest[T](
+    origin: tuple[float, float], points: Iterable[tuple[float, float, T]], limit: int
+) -> list[tuple[float, T]]:
     lat, lon = origin
     scored = [(haversine_km(lat, lon, plat, plon), item) for plat, plon, item in points]
     scored.sort(key=lambda pair: pair[0])

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 class Indicator:
     key: str
     label: Promise
-    unit: Promise
+    unit: Promise | str  # "" when the value has no unit
     section: str
     kind: str = "ratio"  # ratio | count | rate | category | flag
     higher_is_better: bool = True

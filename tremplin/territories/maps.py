@@ -5,7 +5,9 @@ SVG path of horizontal runs of cells. Overseas départements are shown as labell
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from django.core.cache import cache
 from django.db.models import FloatField, Max, Sum
@@ -53,11 +55,13 @@ def departement_values(key: str) -> dict[str, float]:
 
 def _grid() -> dict[tuple[int, int], str]:
     votes: dict[tuple[int, int], Counter] = defaultdict(Counter)
-    for lat, lon, departement in (
+    located = (
         Commune.objects.exclude(departement__code__startswith="97")
         .exclude(latitude=None)
         .values_list("latitude", "longitude", "departement_id")
-    ):
+    )
+    # Communes are located with both coordinates or neither; the stubs keep them optional.
+    for lat, lon, departement in cast("Iterable[tuple[float, float, str]]", located):
         cell = (int((NORTH - lat) / CELL_LAT), int((lon - WEST) / CELL_LON))
         votes[cell][departement] += 1
     grid = {cell: counter.most_common(1)[0][0] for cell, counter in votes.items()}
@@ -85,8 +89,8 @@ def _grid() -> dict[tuple[int, int], str]:
 
 def _paths(grid: dict[tuple[int, int], str]) -> dict[str, str]:
     by_row: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for (row, col), departement in grid.items():
-        by_row[row].append((col, departement))
+    for (row, column), code in grid.items():
+        by_row[row].append((column, code))
     paths: dict[str, list[str]] = defaultdict(list)
     for row, cells in by_row.items():
         cells.sort()
@@ -97,7 +101,7 @@ def _paths(grid: dict[tuple[int, int], str]) -> dict[str, str]:
                 continue
             width = (previous - start + 1) * CELL_PX
             paths[current].append(f"M{start * CELL_PX} {row * CELL_PX}h{width}v{CELL_PX}h-{width}z")
-            if col is not None:
+            if col is not None and departement is not None:  # not the (None, None) end marker
                 start, current, previous = col, departement, col
     return {code: "".join(parts) for code, parts in paths.items()}
 

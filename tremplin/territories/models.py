@@ -55,7 +55,7 @@ class Epci(models.Model):
         return reverse("territories:epci", args=[self.siren])
 
 
-class CommuneQuerySet(models.QuerySet):
+class CommuneQuerySet(models.QuerySet["Commune"]):
     def with_indicator(self, key: str) -> "CommuneQuerySet":
         return self.filter(indicator_values__key=key)
 

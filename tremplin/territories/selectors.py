@@ -3,6 +3,7 @@
 import bisect
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, F, FloatField, Max, OuterRef, QuerySet, Subquery, Sum
@@ -34,7 +35,7 @@ class _NameIndex:
     """
 
     def __init__(self) -> None:
-        self.version: object = None
+        self.version: datetime | None = None  # imported_at of the commune base indexed
         self.rows: list[tuple[str, str, int]] = []
 
     def current(self) -> list[tuple[str, str, int]]:
@@ -82,7 +83,9 @@ def commune_search(query: str, *, limit: int = 10) -> list[Commune]:
 def _rank_names(needle: str, limit: int) -> list[str]:
     rows = _name_index.current()
     word = " " + needle
-    exact, prefix, inner = [], [], []
+    exact: list[tuple[int, str]] = []
+    prefix: list[tuple[int, str]] = []
+    inner: list[tuple[int, str]] = []
     # Names starting with the needle are contiguous in the sorted index.
     start = bisect.bisect_left(rows, (needle,))
     for name, insee, population in rows[start:]:

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from tremplin.core.http import HtmxHttpRequest
 from tremplin.hosting.selectors import territory_pages_for
 from tremplin.territories import maps, selectors
 from tremplin.territories.indicators import INDICATORS
@@ -35,7 +36,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_safe
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
     results = selectors.commune_search(query, limit=20)
     template = "territories/_search_results.html" if request.htmx else "territories/search.html"
@@ -50,7 +51,7 @@ def commune(request: HttpRequest, insee: str) -> HttpResponse:
         raise Http404
     indicators = selectors.commune_indicators(commune)
     nearby = {}
-    if commune.latitude is not None:
+    if commune.latitude is not None and commune.longitude is not None:
         for kind, limit in (("station", 1), ("cinema", 1), ("hospital", 3)):
             nearby[kind] = selectors.places_nearest(
                 latitude=commune.latitude, longitude=commune.longitude, kind=kind, limit=limit
@@ -83,7 +84,12 @@ def _point_in_outline(commune: Commune) -> tuple[int, int] | None:
 
 
 def _area(
-    request: HttpRequest, *, title: str, kind: str, area: object, scope: dict[str, str]
+    request: HttpRequest,
+    *,
+    title: str,
+    kind: str,
+    area: Epci | Departement | Region,
+    scope: dict[str, str],
 ) -> HttpResponse:
     communes = Commune.objects.filter(**scope)
     page = Paginator(selectors.communes_by_need(communes), 50).get_page(request.GET.get("page"))

@@ -49,6 +49,7 @@ def _median_ms(function: Callable[[], object], rounds: int) -> tuple[float, floa
 
 def _criteria() -> scoring.Criteria:
     limoges = Commune.objects.get(insee=QUERY["pres_de"])
+    assert limoges.latitude is not None and limoges.longitude is not None
     return criteria_build(
         profession=QUERY["profession"],
         stated={key: QUERY.get(key, "") for key in scoring.CRITERIA},

@@ -6,6 +6,7 @@ import statistics
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from urllib.parse import urlencode
 
 from django.db import connection
@@ -52,7 +53,7 @@ def _cases() -> list[tuple[str, dict[str, str]]]:
     ]
 
 
-def _timed(function: Callable[[], object]) -> tuple[float, object]:
+def _timed[T](function: Callable[[], T]) -> tuple[float, T]:
     started = time.perf_counter()
     result = function()
     return (time.perf_counter() - started) * 1000, result
@@ -77,7 +78,7 @@ def _organisations() -> list[Organisation]:
     return list(Organisation.objects.filter(name__endswith="(benchmark)"))
 
 
-def _sql(query: dict[str, str]) -> Callable[[], object]:
+def _sql(query: dict[str, str]) -> Callable[[], tuple[int, list[int]]]:
     """The bare SQL behind a search page: its count and the ids of its page."""
     form = OfferSearchForm(QueryDict(urlencode(query)))
     assert form.is_valid(), form.errors
@@ -123,7 +124,7 @@ def run(report: Callable[[str, str], None]) -> None:
         count = _sql(query)()[0]
         pages, sqls = [], []
         for _ in range(ROUNDS):
-            elapsed, response = _timed(lambda url=url: client.get(url))
+            elapsed, response = _timed(partial(client.get, url))
             assert response.status_code == 200
             pages.append(elapsed)
             sqls.append(_timed(_sql(query))[0])

@@ -14,7 +14,7 @@ import threading
 import time
 import tracemalloc
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from django.db import connection
@@ -50,7 +50,8 @@ def _ensure_offers() -> int:
 def _stream(client: Client, url: str) -> int:
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
-    return sum(len(piece) for piece in response.streaming_content)
+    # Iterating a streaming response reads its streaming_content.
+    return sum(len(piece) for piece in response)
 
 
 def _feed(client: Client, url: str) -> tuple[float, int, float]:
@@ -110,7 +111,7 @@ class _Receivers:
             server.server_close()
 
 
-def _send_all(now: object = None) -> float:
+def _send_all(now: datetime | None = None) -> float:
     started = time.perf_counter()
     while services.deliveries_send_due(now=now):
         pass

@@ -4,6 +4,7 @@ import os
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from django.test import Client
@@ -15,7 +16,7 @@ SEARCH_QUERIES = ["gueret", "saint", "l abergement", "23000", "23096", "marseill
                   "villeneuve", "a", "zzz", "st jean", "le puy"]  # fmt: skip
 
 
-def _timed(function: Callable[[], object]) -> tuple[float, object]:
+def _timed[T](function: Callable[[], T]) -> tuple[float, T]:
     started = time.perf_counter()
     result = function()
     return time.perf_counter() - started, result
@@ -29,7 +30,7 @@ def _latencies(
         client.get(url, headers=headers)  # warm-up
     for _ in range(rounds):
         for url in urls:
-            elapsed, response = _timed(lambda url=url: client.get(url, headers=headers))
+            elapsed, response = _timed(partial(client.get, url, headers=headers))
             assert response.status_code == 200, (url, response.status_code)
             samples.append(elapsed * 1000)
     return samples
@@ -63,9 +64,7 @@ def run(report: Callable[[str, str], None]) -> None:
             import importlib
 
             module = importlib.import_module(f"tremplin.territories.importers.{module_name}")
-            elapsed, result = _timed(
-                lambda module=module, path=path: module.run(path, force=True, progress=False)
-            )
+            elapsed, result = _timed(partial(module.run, path, force=True, progress=False))
             report(f"Import {path.name}", f"{elapsed:.1f} s — {result.summary()}")
     else:
         report("Open-data imports", f"skipped: {folder} absent")

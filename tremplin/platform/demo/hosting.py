@@ -3,6 +3,7 @@ for the coming months, discovery activities, a local aid, and one offer they sup
 
 from datetime import timedelta
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from tremplin.hosting import selectors
@@ -21,6 +22,7 @@ from tremplin.hosting.models import (
 from tremplin.offers.models import Offer
 from tremplin.offers.services import offer_denormalise
 from tremplin.organisations.models import Organisation
+from tremplin.territories.models import Commune
 
 DEMO_TEXT = {
     "presentation": (
@@ -119,7 +121,7 @@ def welcome_demo_create(*, collectivities: list[Organisation], contact_name: str
     return created
 
 
-def _demo_offer_in(area: object) -> Offer | None:
+def _demo_offer_in(area: QuerySet[Commune]) -> Offer | None:
     """A demonstration offer of the area; else one moved there (demo offers are random)."""
     offer = Offer.objects.published().filter(is_demo=True, commune__in=area).first()
     if offer is not None:

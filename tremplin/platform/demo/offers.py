@@ -6,8 +6,10 @@ import bisect
 import functools
 import itertools
 import random
-from datetime import date, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import cast
 
 from django.db import transaction
 from django.db.models import Max
@@ -189,6 +191,7 @@ def _latest_zonages() -> dict[str, str]:
 def _denormalise_in_bulk(offer: Offer, *, zonages: dict[str, str]) -> None:
     """offer_denormalise for a generated offer, without its query and label lookups."""
     commune = offer.commune
+    assert commune is not None  # generated offers are placed in a commune of the pool
     offer.latitude, offer.longitude = commune.latitude, commune.longitude
     offer.departement_code, offer.region_code = commune.departement_id, commune.region_id
     offer.zonage = zonages.get(commune.insee, "")
@@ -225,9 +228,13 @@ def _commune_pool(departements: list[str] | None) -> tuple[list[Commune], list[f
     year = IndicatorValue.objects.filter(key="apl_mg").aggregate(year=Max("year"))["year"]
     apl: dict[str, float] = {}
     if year is not None:
+        # Without NULL values (filtered out), which the stubs cannot know.
         apl = dict(
-            IndicatorValue.objects.filter(key="apl_mg", year=year, value__isnull=False).values_list(
-                "commune_id", "value"
+            cast(
+                "Iterable[tuple[str, float]]",
+                IndicatorValue.objects.filter(
+                    key="apl_mg", year=year, value__isnull=False
+                ).values_list("commune_id", "value"),
             )
         )
     weights = []
@@ -260,13 +267,13 @@ def _month(day: date) -> str:
 def _offer(
     *,
     rng: random.Random,
-    kind: str,
-    profession: str,
-    setting: str,
+    kind: OfferKind,
+    profession: Profession,
+    setting: PracticeSetting,
     commune: Commune,
     organisation: Organisation,
     today: date,
-    now: object,
+    now: datetime,
 ) -> Offer:
     label = str(Profession(profession).label)
     is_physician = profession in PHYSICIANS
@@ -310,11 +317,12 @@ def _offer(
                 [InternshipLevel.INTERN, InternshipLevel.INTERN, InternshipLevel.JUNIOR_DOCTOR,
                  InternshipLevel.EXTERN]
             )  # fmt: skip
-        level = {
+        levels: dict[str, str] = {
             InternshipLevel.INTERN: "interne",
             InternshipLevel.JUNIOR_DOCTOR: "docteur junior",
             InternshipLevel.EXTERN: "externe",
-        }.get(offer.internship_level, "étudiant(e)")
+        }
+        level = levels.get(offer.internship_level, "étudiant(e)")
         offer.title = f"Stage {level} — {_lowered(label)}{setting_words} à {place}"
     elif kind == OfferKind.DISCOVERY_STAY:
         offer.title = f"Séjour découverte à {commune.name} ({commune.departement.name}) : {_lowered(label)}, venez essayer le territoire"

@@ -1,6 +1,7 @@
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -24,7 +25,7 @@ class ImportCommand(BaseCommand):
             "--force", action="store_true", help="Import even if this exact file was imported."
         )
 
-    def handle(self, *args: object, location: str, force: bool, **options: object) -> None:
+    def handle(self, *args: object, location: str, force: bool, **options: Any) -> None:
         started = time.monotonic()
         try:
             path = fetch(location)

@@ -6,9 +6,9 @@ import csv
 import io
 import math
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 
@@ -28,7 +28,8 @@ from tremplin.territories.models import Commune, Place
 PLACE_FIELDS = ("name", "commune_id", "city", "latitude", "longitude", "details")
 NAME_LENGTH = Place._meta.get_field("name").max_length
 CITY_LENGTH = Place._meta.get_field("city").max_length
-EXTERNAL_ID_LENGTH = Place._meta.get_field("external_id").max_length
+# A CharField: its max_length is set (the stubs type any field's as optional).
+EXTERNAL_ID_LENGTH = cast(int, Place._meta.get_field("external_id").max_length)
 
 
 def places_save(
@@ -211,9 +212,12 @@ class NearestCommune:
     def _load(self) -> dict[tuple[int, int], list[tuple[float, float, str]]]:
         grid: dict[tuple[int, int], list[tuple[float, float, str]]] = defaultdict(list)
         rows = Commune.objects.exclude(latitude=None).exclude(longitude=None)
-        for insee, lat, lon, postal_codes in rows.values_list(
-            "insee", "latitude", "longitude", "postal_codes"
-        ):
+        # Without NULL coordinates (excluded above), which the stubs cannot know.
+        located = cast(
+            "Iterable[tuple[str, float, float, str]]",
+            rows.values_list("insee", "latitude", "longitude", "postal_codes"),
+        )
+        for insee, lat, lon, postal_codes in located:
             grid[self._cell(lat, lon)].append((lat, lon, insee))
             for code in postal_codes.split():
                 self._by_postcode[code].append((lat, lon, insee))

@@ -18,7 +18,8 @@ def upsert(
     pk_name = model._meta.pk.attname
     fields = sorted({name for row in rows.values() for name in row})
     existing = {
-        obj.pk: obj for obj in model.objects.only(pk_name, *fields).iterator(chunk_size=5000)
+        obj.pk: obj
+        for obj in model._default_manager.only(pk_name, *fields).iterator(chunk_size=5000)
     }
     to_create, to_update = [], []
     unchanged = 0
@@ -33,15 +34,15 @@ def upsert(
             to_update.append(obj)
         else:
             unchanged += 1
-    model.objects.bulk_create(to_create, batch_size=batch_size)
+    model._default_manager.bulk_create(to_create, batch_size=batch_size)
     if to_update:
-        model.objects.bulk_update(to_update, fields, batch_size=batch_size)
+        model._default_manager.bulk_update(to_update, fields, batch_size=batch_size)
     deleted = 0
     if delete_missing and existing:
         stale = list(existing)
         for start in range(0, len(stale), 5000):
             deleted += (
-                model.objects.filter(pk__in=stale[start : start + 5000])
+                model._default_manager.filter(pk__in=stale[start : start + 5000])
                 .delete()[1]
                 .get(model._meta.label, 0)
             )

@@ -1,14 +1,18 @@
 """The daily jobs, for cron (`0 6 * * * manage.py run_daily`): each is queued for the worker,
 or run here with --now. Every job is idempotent: running it twice a day is harmless."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandParser
+from django.tasks import Task
 
 from tremplin.applications.tasks import applications_anonymise_old, notifications_send_due
 from tremplin.hosting.tasks import installation_checks_send
 from tremplin.offers.tasks import offer_events_dispatch, offers_expire_daily
 from tremplin.syndication.tasks import alerts_send_digests, deliveries_send_due
 
-DAILY = [
+# Quoted: Task is generic for the type checker only.
+DAILY: "list[Task[[], Any]]" = [
     offers_expire_daily,
     offer_events_dispatch,
     applications_anonymise_old,

@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
@@ -17,7 +18,7 @@ class Command(ImportCommand):
         parser.add_argument("location", nargs="?", default="", help="Path or URL of the wheel.")
         parser.add_argument("--force", action="store_true")
 
-    def handle(self, *args: object, location: str, force: bool, **options: object) -> None:
+    def handle(self, *args: object, location: str, force: bool, **options: Any) -> None:
         try:
             path = fetch(location) if location else communes.wheel_locate()
         except ImportRefused as refusal:
@@ -25,5 +26,5 @@ class Command(ImportCommand):
         super().handle(location=str(path), force=force, **options)
 
     @staticmethod
-    def importer(path: Path, **kwargs: object) -> communes.ImportResult:
+    def importer(path: Path, **kwargs: Any) -> communes.ImportResult:
         return communes.run(path, **kwargs)

@@ -9,6 +9,7 @@ import importlib
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -48,7 +49,7 @@ class Command(BaseCommand):
         parser.add_argument("--dir", default=os.environ.get("TREMPLIN_OPEN_DATA_DIR", ""))
         parser.add_argument("--force", action="store_true")
 
-    def handle(self, *args: object, dir: str, force: bool, **options: object) -> None:
+    def handle(self, *args: object, dir: str, force: bool, **options: Any) -> None:
         if not dir:
             self.stdout.write(
                 "No open-data folder given (TREMPLIN_OPEN_DATA_DIR or --dir): "
