@@ -44,8 +44,10 @@ def offer_events_dispatch(*, limit: int = BATCH) -> int:
     done = 0
     while True:
         with transaction.atomic():
+            # Not skip_locked: a second dispatcher waits for the first, so that the events of
+            # one offer reach the subscribers in the order they were written.
             events = list(
-                OfferEvent.objects.select_for_update(skip_locked=True, of=("self",))
+                OfferEvent.objects.select_for_update(of=("self",))
                 .filter(dispatched_at__isnull=True)
                 .select_related("offer")
                 .order_by("id")[:limit]
