@@ -8,10 +8,12 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.accounts.factories import UserFactory
 from tests.hosting.factories import HousingFactory, agent_of
+from tremplin.core.models import SentEmail
 from tremplin.hosting import services
 from tremplin.hosting.models import MAX_STAY_NIGHTS, BookedNight, Booking, BookingStatus
 
@@ -307,13 +309,63 @@ def test_only_the_professional_cancels_their_stay(booked):
     assert not BookedNight.objects.filter(booking=stay).exists()
 
 
-def test_the_organisation_is_told_of_each_request(mailoutbox):
+def test_the_organisation_is_told_of_each_request_once(mailoutbox):
     housing = housing_open(1, 40)
     agent = agent_of(housing.organisation)
+    professional = UserFactory(first_name="Léa")
     mailoutbox.clear()
 
-    booking = ask(housing, 10, 15)
+    booking = ask(housing, 10, 15, professional)
 
     assert [m.to for m in mailoutbox] == [[agent.email]]
+    assert f"Léa demande le logement « {housing.name} »" in mailoutbox[0].body
+    assert reverse("hosting:manage", kwargs={"pk": housing.organisation_id}) in mailoutbox[0].body
+    # The email's key makes it leave once, whatever the retries.
+    assert SentEmail.objects.filter(key=f"booking-{booking.pk}-requested-{agent.email}").exists()
     assert booking.status == BookingStatus.REQUESTED
     assert (booking.start, booking.end) == (day(10), day(15))
+
+
+def test_other_housings_do_not_count():
+    housing, elsewhere = housing_open(1, 40), housing_open(1, 40)
+    professional = UserFactory()
+    services.booking_accept(booking=ask(elsewhere, 10, 15), by=UserFactory())
+    ask(elsewhere, 20, 25, professional)
+
+    # Neither the nights booked elsewhere nor one's own request elsewhere block these dates.
+    ask(housing, 10, 15)
+    ask(housing, 20, 25, professional)
+
+
+def test_a_decline_message_is_plain_text_of_2000_characters_at_most():
+    housing = housing_open(1, 40)
+    agent = agent_of(housing.organisation)
+    booking = ask(housing, 10, 15)
+    with pytest.raises(ValidationError) as error:
+        services.booking_decline(booking=booking, by=agent, message="<b>Non</b>")
+    assert list(error.value.message_dict) == ["message"]
+
+    services.booking_decline(booking=booking, by=agent, message="x" * 2001)
+
+    booking.refresh_from_db()
+    assert booking.decision_message == "x" * 2000
+
+
+def test_a_decline_without_a_message_leaves_it_empty():
+    housing = housing_open(1, 40)
+    booking = ask(housing, 10, 15)
+    services.booking_decline(booking=booking, by=agent_of(housing.organisation))
+    booking.refresh_from_db()
+    assert booking.decision_message == ""
+
+
+def test_cancelling_from_an_old_copy_keeps_the_decision_made_meanwhile():
+    housing = housing_open(1, 40)
+    stale = ask(housing, 10, 15)
+    services.booking_accept(booking=stale, by=agent_of(housing.organisation))
+
+    services.booking_cancel(booking=stale, by=stale.professional)
+
+    stale.refresh_from_db()
+    assert stale.status == BookingStatus.CANCELLED
+    assert stale.decided_at is not None  # only the status was written
