@@ -222,3 +222,22 @@ def test_without_any_epci_there_is_nothing_to_rank_by_epci():
     assert ranking.epcis.tolist() == []
     assert (ranking.count, ranking.total) == (0, 0)
     assert ranking.relaxations == [Relaxation("gare", 0)]
+
+
+def test_a_commune_of_unknown_population_comes_after_one_of_no_inhabitants():
+    # Six villages of the Meuse destroyed in 1916 are communes with 0 inhabitants.
+    matrix = tiny_matrix("gare")
+    matrix.population[:] = [np.nan, 0.0, 10.0]
+
+    ranking = rank(matrix, build(), limit=10)
+
+    assert ranking.rows.tolist() == [2, 1, 0]
+
+
+def test_by_epci_nothing_to_relax_while_some_meet_every_indispensable_criterion():
+    ranking = rank(
+        tiny_matrix("gare"), build(stated={"gare": "indispensable"}), limit=10, scale="epci"
+    )
+
+    assert ranking.count == 2
+    assert ranking.relaxations == []
