@@ -219,6 +219,7 @@ def test_without_any_epci_there_is_nothing_to_rank_by_epci():
     ranking = rank(matrix, build(stated={"gare": "indispensable"}), limit=10, scale="epci")
 
     assert ranking.rows.tolist() == []
+    assert matrix.names and matrix.population[ranking.rows].tolist() == []  # still indices
     assert ranking.epcis.tolist() == []
     assert (ranking.count, ranking.total) == (0, 0)
     assert ranking.relaxations == [Relaxation("gare", 0)]
