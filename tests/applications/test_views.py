@@ -203,6 +203,27 @@ def test_an_impossible_decision_is_a_400_with_a_reason(client, member):
         reverse("applications:decide", args=[application.pk]), {"status": "accepted"}
     )
     assert response.status_code == 400
+    assert "Cette décision n’est pas possible : la candidature est « refusée »." in response.text
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DECLINED
+
+
+def test_a_decision_sent_from_a_page_left_open_says_why_it_is_refused(client, member):
+    # The member opened the page while it was "vue"; a colleague declined it meanwhile.
+    application = ApplicationFactory(status=ApplicationStatus.SEEN)
+    MembershipFactory(organisation=application.offer.organisation, user=member)
+    client.force_login(member)
+    assert "Votre décision" in client.get(application.get_absolute_url()).text
+    Application.objects.filter(pk=application.pk).update(status=ApplicationStatus.DECLINED)
+
+    response = client.post(
+        reverse("applications:decide", args=[application.pk]), {"status": "accepted"}
+    )
+
+    assert response.status_code == 400
+    assert "Cette décision n’est pas possible : la candidature est « refusée »." in response.text
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DECLINED
 
 
 def test_the_candidate_withdraws(client, candidate):

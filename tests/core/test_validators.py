@@ -56,3 +56,9 @@ def test_it_applies_la_poste_rule_to_its_establishments():
 def test_it_refuses_a_siren_with_a_wrong_key():
     with pytest.raises(ValidationError):
         validate_siren("732829321")
+
+
+def test_la_poste_head_office_keeps_the_luhn_key():
+    # 356 000 000 00048: its digits add up to 26, not a multiple of 5, but its Luhn key is right.
+    assert luhn_is_valid("35600000000048")
+    validate_siret("356 000 000 00048")

@@ -5,10 +5,14 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from tests.accounts.factories import UserFactory
 from tests.offers.factories import OfferFactory
+from tests.organisations.factories import MembershipFactory
 from tremplin.offers import services
 from tremplin.offers.forms import PlaceStepForm
 from tremplin.offers.models import (
@@ -138,3 +142,86 @@ def test_the_editor_and_the_submission_apply_the_same_start_date_rule(asap):
         submission_refuses = False
 
     assert editor_refuses is submission_refuses is (not asap)
+
+
+def test_an_offer_never_renewed_counts_from_its_publication():
+    old = timezone.now() - timedelta(days=91)
+    stale = OfferFactory(published=True, published_at=old, renewed_at=None)
+    fresh = OfferFactory(published=True, published_at=timezone.now(), renewed_at=None)
+
+    live = set(Offer.objects.live().values_list("pk", flat=True))
+
+    assert (stale.pk in live, fresh.pk in live) == (False, True)
+
+
+def test_live_and_the_daily_job_read_the_day_they_are_given():
+    today = timezone.localdate()
+    offer = OfferFactory(published=True, end_date=today + timedelta(days=3))
+    in_five_days = today + timedelta(days=5)
+
+    assert not Offer.objects.live(today=in_five_days).filter(pk=offer.pk).exists()
+    assert Offer.objects.live(today=today).filter(pk=offer.pk).exists()
+    assert services.offers_expire(today=in_five_days) == (0, 1)
+
+
+def test_the_daily_job_counts_every_offer_it_expires_and_dates_the_closure():
+    today = timezone.localdate()
+    ended = [OfferFactory(published=True, end_date=today) for _ in range(2)]
+
+    assert services.offers_expire(today=today) == (0, 2)
+
+    for offer in ended:
+        offer.refresh_from_db()
+        assert offer.status == OfferStatus.EXPIRED
+        assert offer.closed_at is not None
+        assert abs(offer.closed_at - timezone.now()) < timedelta(minutes=1)
+
+
+@pytest.mark.parametrize(("days_left", "warned"), [(6, True), (7, True), (8, False)])
+def test_authors_are_warned_a_week_ahead_with_the_date(days_left, warned, mailoutbox):
+    today = timezone.localdate()
+    offer = OfferFactory(published=True, end_date=today + timedelta(days=days_left))
+    MembershipFactory(organisation=offer.organisation, user__email="auteur@example.org")
+
+    assert services.offers_expire(today=today) == (int(warned), 0)
+
+    offer.refresh_from_db()
+    assert (offer.expiry_warned_at is not None) is warned
+    if warned:
+        [email] = [m for m in mailoutbox if m.to == ["auteur@example.org"]]
+        expires = date_format(today + timedelta(days=days_left), "j F Y")
+        assert expires in email.body
+
+
+def test_every_offer_due_is_warned_once(mailoutbox):
+    today = timezone.localdate()
+    for _ in range(2):
+        OfferFactory(published=True, end_date=today + timedelta(days=3))
+
+    assert services.offers_expire(today=today) == (2, 0)
+    assert services.offers_expire(today=today) == (0, 0)
+
+
+def test_a_day_in_the_past_warns_what_was_live_that_day(mailoutbox):
+    today = timezone.localdate()
+    offer = OfferFactory(published=True, end_date=today)
+
+    assert services.offers_expire(today=today - timedelta(days=1)) == (1, 0)
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.PUBLISHED
+
+
+def test_warning_reads_each_offers_organisation_with_it(mailoutbox):
+    today = timezone.localdate()
+    for _ in range(3):
+        OfferFactory(published=True, end_date=today + timedelta(days=3))
+
+    with CaptureQueriesContext(connection) as queries:
+        assert services.offers_expire(today=today) == (3, 0)
+
+    one_by_one = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "organisations_organisation"')
+    ]
+    assert one_by_one == []

@@ -98,12 +98,22 @@ class DecisionForm(BaseForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: object, allowed: set[str] | None = None, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        allowed: set[str] | None = None,
+        current: str = "",
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        status = cast(forms.ChoiceField, self.fields["status"])
         if allowed is not None:
-            cast(forms.ChoiceField, self.fields["status"]).choices = [
-                c for c in DECISIONS if c[0] in allowed
-            ]
+            status.choices = [c for c in DECISIONS if c[0] in allowed]
+        if current:
+            # A decision no longer open (a page left open while a colleague decided) says why.
+            status.error_messages["invalid_choice"] = _(
+                "Cette décision n’est pas possible : la candidature est « %(current)s »."
+            ) % {"current": current}
 
 
 class ReportForm(BaseForm):

@@ -125,11 +125,10 @@ def _render_detail(
             "is_moderator_view": side == MODERATOR,
             "thread": selectors.thread(application),
             "message_form": message_form or (MessageForm() if can_write else None),
-            "decision_form": (
-                decision_form or DecisionForm(allowed=allowed)
-                if side == Side.ORGANISATION and allowed
-                else None
-            ),
+            # A submitted form is shown with its errors even when no decision is left (a page
+            # left open while a colleague declined): otherwise the 400 would not say why.
+            "decision_form": decision_form
+            or (DecisionForm(allowed=allowed) if side == Side.ORGANISATION and allowed else None),
             "report_form": ReportForm() if can_write and application.reported_at is None else None,
             "can_write": can_write and application.status != "withdrawn",
         },
@@ -167,7 +166,9 @@ def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if side != Side.ORGANISATION:
         raise Http404
     allowed = application.next_statuses()
-    form = DecisionForm(request.POST, allowed=allowed)
+    form = DecisionForm(
+        request.POST, allowed=allowed, current=str(application.get_status_display())
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:

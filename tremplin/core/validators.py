@@ -3,8 +3,10 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# La Poste's establishments share this SIREN; their SIRET keys use a sum-of-digits rule.
+# La Poste's establishments share this SIREN; their SIRET keys use a sum-of-digits rule, except
+# the head office's, which keeps the Luhn key.
 LA_POSTE_SIREN = "356000000"
+LA_POSTE_HEAD_OFFICE_SIRET = "35600000000048"
 
 
 def luhn_is_valid(digits: str) -> bool:
@@ -59,7 +61,7 @@ def validate_siret(value: str) -> None:
             _("Le numéro SIRET compte 14 chiffres (9 pour le SIREN, 5 pour l’établissement)."),
             code="siret_shape",
         )
-    if digits.startswith(LA_POSTE_SIREN) and digits != LA_POSTE_SIREN + "00001":
+    if digits.startswith(LA_POSTE_SIREN) and digits != LA_POSTE_HEAD_OFFICE_SIRET:
         valid = sum(int(c) for c in digits) % 5 == 0
     else:
         valid = luhn_is_valid(digits)

@@ -35,6 +35,18 @@ def offer_expires_on(
     return min(by_age, end_date) if end_date else by_age
 
 
+def _live_condition(today: date | None) -> models.Q:
+    """`offer_expires_on(...) > today` in SQL: the end date after today, and the last
+    publication recent enough that localdate(moment + lifetime) > today."""
+    today = today or timezone.localdate()
+    tomorrow = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
+    fresh_since = tomorrow - OFFER_LIFETIME
+    return (models.Q(end_date__isnull=True) | models.Q(end_date__gt=today)) & (
+        models.Q(renewed_at__gte=fresh_since)
+        | models.Q(renewed_at__isnull=True, published_at__gte=fresh_since)
+    )
+
+
 def offer_start_is_past(*, start_date: date | None, asap: bool, today: date) -> bool:
     """A start date before today is refused, in the editor and at submission, unless the offer
     starts « dès que possible »."""
@@ -96,23 +108,11 @@ class OfferQuerySet(models.QuerySet["Offer"]):
     def live(self, *, today: date | None = None) -> "OfferQuerySet":
         """Published offers still within their end date and lifetime (`offer_expires_on` after
         `today`): what search, feeds and matching show, even before the daily expiry ran."""
-        return self.published().filter(self._live_condition(today))
+        return self.published().filter(_live_condition(today))
 
     def past_expiry(self, *, today: date | None = None) -> "OfferQuerySet":
         """Published offers whose `offer_expires_on` has come: what the daily job expires."""
-        return self.published().exclude(self._live_condition(today))
-
-    @staticmethod
-    def _live_condition(today: date | None) -> models.Q:
-        # offer_expires_on(...) > today, in SQL: the end date after today, and the last
-        # publication recent enough that localdate(moment + lifetime) > today.
-        today = today or timezone.localdate()
-        tomorrow = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
-        fresh_since = tomorrow - OFFER_LIFETIME
-        return (models.Q(end_date__isnull=True) | models.Q(end_date__gt=today)) & (
-            models.Q(renewed_at__gte=fresh_since)
-            | models.Q(renewed_at__isnull=True, published_at__gte=fresh_since)
-        )
+        return self.published().exclude(_live_condition(today))
 
     def of_organisation(self, organisation: Organisation) -> "OfferQuerySet":
         return self.filter(organisation=organisation)
