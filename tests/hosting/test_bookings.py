@@ -128,3 +128,46 @@ def test_concurrent_acceptances_of_overlapping_stays_keep_exactly_one():
     assert len(nights) == len(set(nights)) == 6
     if connection.vendor == "postgresql":
         assert sorted(outcomes) == ["accepted", "refused"]
+
+
+@pytest.mark.django_db
+class TestDecision:
+    def test_deciding_yes_accepts_and_books_the_nights(self):
+        housing = HousingFactory()
+        agent = agent_of(housing.organisation)
+        booking = services.booking_request(
+            housing=housing, professional=UserFactory(), start=day(3), end=day(6)
+        )
+
+        decided = services.booking_decide(booking=booking, by=agent, accept=True, message="x")
+
+        assert decided.status == BookingStatus.ACCEPTED
+        assert decided.decision_message == ""
+        assert BookedNight.objects.filter(booking=booking).count() == 3
+
+    def test_deciding_no_declines_with_the_agents_message(self):
+        housing = HousingFactory()
+        agent = agent_of(housing.organisation)
+        booking = services.booking_request(
+            housing=housing, professional=UserFactory(), start=day(3), end=day(6)
+        )
+
+        decided = services.booking_decide(
+            booking=booking, by=agent, accept=False, message="Le logement est en travaux."
+        )
+
+        assert decided.status == BookingStatus.DECLINED
+        assert decided.decision_message == "Le logement est en travaux."
+        assert not BookedNight.objects.filter(booking=booking).exists()
+
+    def test_declining_without_a_message_leaves_it_empty(self):
+        housing = HousingFactory()
+        booking = services.booking_request(
+            housing=housing, professional=UserFactory(), start=day(3), end=day(6)
+        )
+
+        decided = services.booking_decide(
+            booking=booking, by=agent_of(housing.organisation), accept=False
+        )
+
+        assert (decided.status, decided.decision_message) == (BookingStatus.DECLINED, "")
