@@ -27,6 +27,8 @@ def test_it_says_which_part_is_wrong_without_revealing_accounts(client):
     response = login(client, "karim@example.org", "pas-le-bon")
 
     assert "Adresse e-mail ou mot de passe incorrect" in response.text
+    assert 'value="karim@example.org"' in response.text
+    assert "_auth_user_id" not in client.session
     assert LoginAttempt.objects.filter(email="karim@example.org").count() == 1
 
 
@@ -86,5 +88,6 @@ def test_it_logs_out_on_post_only(client):
     client.force_login(UserFactory())
 
     assert client.get(reverse("accounts:logout")).status_code == 405
+    assert "_auth_user_id" in client.session
     client.post(reverse("accounts:logout"))
     assert "_auth_user_id" not in client.session

@@ -58,6 +58,7 @@ def test_it_refuses_an_rpps_with_a_wrong_key(client):
 
     assert response.status_code == 400
     assert "clé de contrôle ne correspond pas" in response.text
+    assert 'value="10003456787"' in response.text
     assert not ProfessionalProfile.objects.exists()
 
 
@@ -121,6 +122,7 @@ def test_it_asks_for_the_password_before_deleting(client):
     assert response.status_code == 400
     assert "Mot de passe incorrect" in response.text
     assert User.objects.filter(pk=user.pk).exists()
+    assert client.session["_auth_user_id"] == str(user.pk)
 
 
 def test_it_refuses_to_leave_an_organisation_without_an_admin(client):
@@ -135,3 +137,5 @@ def test_it_refuses_to_leave_an_organisation_without_an_admin(client):
     assert "Transmettez d’abord l’administration" in response.text
     assert organisation.name in response.text
     assert User.objects.filter(pk=user.pk).exists()
+    assert Organisation.objects.filter(pk=organisation.pk).exists()
+    assert organisation.memberships.filter(user=user, role="admin").exists()

@@ -56,6 +56,8 @@ def test_it_refuses_a_duplicate_email_whatever_its_case(client):
 
     assert response.status_code == 200
     assert "Un compte existe déjà avec cette adresse" in response.text
+    assert 'value="Léa"' in response.text
+    assert 'value="Durand"' in response.text
     assert User.objects.count() == 1
 
 
@@ -119,6 +121,10 @@ def test_it_refuses_a_link_sent_to_a_previous_address(client):
     response = client.get(reverse("accounts:confirm", kwargs={"token": token}))
 
     assert response.status_code == 400
+    assert "n’est pas valide" in response.text
+    user.refresh_from_db()
+    assert not user.email_confirmed
+    assert user.email == "nouvelle@example.org"
 
 
 def test_it_keeps_an_unconfirmed_person_out_and_offers_a_new_link(client, mailoutbox):
