@@ -176,7 +176,7 @@ def test_the_decision_page_applies_each_allowed_move(client, start, target):
     [(s, t) for s in STATUSES if s != W for t in DECISIONS if not expected(s, t)],
 )
 def test_the_decision_page_refuses_each_other_move_and_says_why(client, start, target):
-    # A withdrawn application leaves the organisation's inbox: its page is a 404 (below).
+    # A withdrawn application is refused the same way, with its own test below.
     application = ApplicationFactory(status=start)
     member = MembershipFactory(organisation=application.offer.organisation).user
     client.force_login(member)
@@ -211,3 +211,22 @@ def test_the_withdraw_button_says_why_when_it_is_too_late(client, start):
     else:
         assert application.status == start
         assert "Cette candidature ne peut plus être retirée." in response.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", DECISIONS)
+def test_a_decision_on_a_withdrawn_application_is_refused_and_says_why(client, target):
+    application = ApplicationFactory(status=W)
+    member = MembershipFactory(organisation=application.offer.organisation).user
+    client.force_login(member)
+
+    response = client.post(
+        reverse("applications:decide", args=[application.pk]),
+        {"status": target, "message": "Trop tard", "others_message": ""},
+    )
+
+    assert response.status_code == 400
+    assert "Cette décision n’est pas possible : la candidature est « retirée »." in response.text
+    application.refresh_from_db()
+    assert application.status == W
+    assert not Message.objects.filter(application=application).exists()

@@ -41,7 +41,7 @@ def test_a_message_of_100000_characters_is_refused_with_a_clear_message(client, 
         reverse("applications:apply", args=[offer.pk]), {"message": "a" * 100_000}
     )
     assert response.status_code == 400
-    assert "au plus 5000 caractères" in response.text or "5000" in response.text
+    assert "comporte au plus 5000 caractères (actuellement 100000)" in response.text
     assert not Application.objects.exists()
 
 
@@ -49,10 +49,11 @@ def test_a_renamed_executable_is_refused_in_the_form(client, offer, candidate):
     client.force_login(candidate)
     response = client.post(
         reverse("applications:apply", args=[offer.pk]),
-        {"message": "Bonjour", "cv": exe_upload("cv.pdf")},
+        {"message": "Bonjour, voici mon CV.", "cv": exe_upload("cv.pdf")},
     )
     assert response.status_code == 400
     assert "pas un PDF" in response.text
+    assert "Bonjour, voici mon CV.</textarea>" in response.text
     assert not Application.objects.exists()
 
 
@@ -65,9 +66,14 @@ def test_applying_twice_shows_the_existing_application(client, offer, candidate)
 
 
 def test_applying_to_an_unpublished_offer_is_a_404(client, candidate):
-    offer = OfferFactory(status="expired")
+    offer = OfferFactory(status="expired", title="Remplacement en Creuse")
     client.force_login(candidate)
-    assert client.get(reverse("applications:apply", args=[offer.pk])).status_code == 404
+    response = client.get(reverse("applications:apply", args=[offer.pk]))
+    assert response.status_code == 404
+    assert offer.title not in response.text
+    post = client.post(reverse("applications:apply", args=[offer.pk]), {"message": "Bonjour"})
+    assert post.status_code == 404
+    assert not Application.objects.exists()
 
 
 def test_someone_without_a_professional_profile_is_sent_to_fill_it(client, offer):
@@ -92,9 +98,12 @@ def test_a_member_sees_the_application_unread_then_opening_makes_it_seen(client,
 
 
 def test_a_member_of_another_organisation_gets_a_404(client, outsider_member):
-    application = ApplicationFactory(cv=None)
+    application = ApplicationFactory(cv=None, candidate__last_name="Quintal-Vasseur")
     client.force_login(outsider_member)
-    assert client.get(reverse("applications:detail", args=[application.pk])).status_code == 404
+    page = client.get(reverse("applications:detail", args=[application.pk]))
+    assert page.status_code == 404
+    assert application.message not in page.text
+    assert application.candidate.last_name not in page.text
     post = client.post(reverse("applications:message", args=[application.pk]), {"body": "x"})
     assert post.status_code == 404
     decide = client.post(
@@ -131,9 +140,13 @@ def test_the_cv_is_served_to_members_only_and_each_access_is_logged(
     url = reverse("applications:document", args=[application.cv.pk])
 
     client.force_login(outsider_member)
-    assert client.get(url).status_code == 404
+    refused = client.get(url)
+    assert refused.status_code == 404
+    assert not refused.content.startswith(b"%PDF-")
     client.force_login(UserFactory(moderator=True))
-    assert client.get(url).status_code == 404  # not reported: moderators do not read it
+    refused = client.get(url)
+    assert refused.status_code == 404  # not reported: moderators do not read it
+    assert not refused.content.startswith(b"%PDF-")
     assert not DocumentAccess.objects.exists()
 
     client.force_login(member)
@@ -159,7 +172,9 @@ def test_the_cv_is_not_reachable_through_the_public_media_url(client, settings, 
     assert str(settings.MEDIA_ROOT) not in document.file.path
     with pytest.raises(ValueError):
         document.file.url  # noqa: B018 — private files have no URL
-    assert client.get(f"/media/{document.file.name}").status_code == 404
+    response = client.get(f"/media/{document.file.name}")
+    assert response.status_code == 404
+    assert b"%PDF-" not in response.content
 
 
 def test_moderators_read_a_thread_only_once_reported(client):
@@ -167,7 +182,9 @@ def test_moderators_read_a_thread_only_once_reported(client):
     application = ApplicationFactory()
     client.force_login(moderator)
     url = reverse("applications:detail", args=[application.pk])
-    assert client.get(url).status_code == 404
+    refused = client.get(url)
+    assert refused.status_code == 404
+    assert application.message not in refused.text
     services.application_report(application=application, by=application.candidate, reason="Spam")
     response = client.get(url)
     assert response.status_code == 200
@@ -217,13 +234,16 @@ def test_a_decision_sent_from_a_page_left_open_says_why_it_is_refused(client, me
     Application.objects.filter(pk=application.pk).update(status=ApplicationStatus.DECLINED)
 
     response = client.post(
-        reverse("applications:decide", args=[application.pk]), {"status": "accepted"}
+        reverse("applications:decide", args=[application.pk]),
+        {"status": "accepted", "message": "Bienvenue parmi nous"},
     )
 
     assert response.status_code == 400
     assert "Cette décision n’est pas possible : la candidature est « refusée »." in response.text
+    assert "Bienvenue parmi nous</textarea>" in response.text
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DECLINED
+    assert not application.messages.exists()
 
 
 def test_the_candidate_withdraws(client, candidate):
@@ -239,7 +259,8 @@ def test_an_empty_message_is_refused(client, candidate):
     client.force_login(candidate)
     response = client.post(reverse("applications:message", args=[application.pk]), {"body": "  "})
     assert response.status_code == 400
-    assert "Écrivez un message" in response.text
+    assert "Écrivez un message ou joignez un fichier." in response.text
+    assert not application.messages.exists()
 
 
 def test_an_attachment_that_is_not_a_pdf_is_refused(client, candidate):
@@ -247,9 +268,11 @@ def test_an_attachment_that_is_not_a_pdf_is_refused(client, candidate):
     client.force_login(candidate)
     response = client.post(
         reverse("applications:message", args=[application.pk]),
-        {"body": "Voici", "attachment": exe_upload("diplome.pdf")},
+        {"body": "Voici mon diplôme", "attachment": exe_upload("diplome.pdf")},
     )
     assert response.status_code == 400
+    assert "pas un PDF" in response.text
+    assert "Voici mon diplôme</textarea>" in response.text
     assert not application.messages.filter(side=Side.CANDIDATE).exists()
 
 
