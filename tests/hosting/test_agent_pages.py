@@ -88,10 +88,13 @@ def test_an_agent_cannot_edit_a_housing_of_another_collectivity_from_their_page(
     client.force_login(agent)
 
     url = reverse("hosting:housing_edit", args=[collectivity.pk, foreign.pk])
+    page = client.get(url)
     response = client.post(url, {"name": "Détourné"})
 
+    assert page.status_code == 404
+    assert foreign.name not in page.text
     assert response.status_code == 404
-    assert Housing.objects.get(pk=foreign.pk).name != "Détourné"
+    assert Housing.objects.get(pk=foreign.pk).name == foreign.name
 
 
 def test_an_agent_cannot_edit_an_activity_of_another_collectivity_from_their_page(
@@ -103,10 +106,13 @@ def test_an_agent_cannot_edit_an_activity_of_another_collectivity_from_their_pag
     client.force_login(agent)
 
     url = reverse("hosting:activity_edit", args=[collectivity.pk, foreign.pk])
+    page = client.get(url)
     response = client.post(url, {"title": "Détournée"})
 
+    assert page.status_code == 404
+    assert foreign.title not in page.text
     assert response.status_code == 404
-    assert Activity.objects.get(pk=foreign.pk).title != "Détournée"
+    assert Activity.objects.get(pk=foreign.pk).title == foreign.title
 
 
 def test_the_housing_edit_page_is_bounded_in_queries(
@@ -191,6 +197,7 @@ def test_an_agent_of_another_collectivity_cannot_decide_a_booking(client, commun
     assert response.status_code == 404
     booking.refresh_from_db()
     assert booking.status == BookingStatus.REQUESTED
+    assert not booking.booked_nights.exists()
 
 
 def test_an_aid_is_added_and_removed_only_on_the_agents_own_page(client, collectivity, agent):
@@ -206,4 +213,4 @@ def test_an_aid_is_added_and_removed_only_on_the_agents_own_page(client, collect
     response = client.post(reverse("hosting:aid_delete", args=[other.pk, aid.pk]))
 
     assert response.status_code == 404
-    assert LocalAid.objects.filter(pk=aid.pk).exists()
+    assert LocalAid.objects.get(pk=aid.pk).title == "Prime d’installation"

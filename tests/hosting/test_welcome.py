@@ -19,6 +19,7 @@ from tremplin.hosting.models import (
     InstallationCheck,
     OfferSupport,
     Stay,
+    StayFeedback,
     SupportStatus,
     TerritoryPage,
 )
@@ -58,13 +59,18 @@ def health_member(offer):
 
 class TestTerritoryPage:
     def test_an_agent_of_commune_a_cannot_edit_commune_bs_page(self, client, collectivity):
+        page = TerritoryPage.objects.create(organisation=collectivity, presentation="Brouillon")
         other = collectivity_for(CommuneFactory(insee="23096", name="Guéret"))
         client.force_login(agent_of(other))
         url = reverse("hosting:page_edit", args=[collectivity.pk])
-        assert client.get(url).status_code == 404
+        refused = client.get(url)
+        assert refused.status_code == 404
+        assert "Brouillon" not in refused.text
         response = client.post(url, {"presentation": "Piraté", "is_published": "on"})
         assert response.status_code == 404
         assert not TerritoryPage.objects.filter(presentation="Piraté").exists()
+        page.refresh_from_db()
+        assert (page.presentation, page.is_published) == ("Brouillon", False)
 
     def test_an_agent_publishes_the_page_and_anyone_reads_it(self, client, collectivity, agent):
         client.force_login(agent)
@@ -87,7 +93,9 @@ class TestTerritoryPage:
 
     def test_an_unpublished_page_is_hidden_from_the_public(self, client, collectivity):
         TerritoryPage.objects.create(organisation=collectivity, presentation="Brouillon")
-        assert client.get(reverse("hosting:page", args=[collectivity.pk])).status_code == 404
+        response = client.get(reverse("hosting:page", args=[collectivity.pk]))
+        assert response.status_code == 404
+        assert "Brouillon" not in response.text
 
     def test_a_photo_that_is_not_an_image_is_refused(self, client, collectivity, agent):
         client.force_login(agent)
@@ -119,7 +127,7 @@ class TestHousing:
         response = client.post(
             reverse("hosting:housing_create", args=[collectivity.pk]),
             {
-                "name": "Studio",
+                "name": "Studio des Tilleuls",
                 "kind": "studio",
                 "address": "1 rue",
                 "commune_name": "Guéret",
@@ -129,13 +137,15 @@ class TestHousing:
         )
         assert response.status_code == 400
         assert "pas une commune de votre territoire" in response.text
+        assert 'value="Studio des Tilleuls"' in response.text
+        assert not collectivity.housings.exists()
 
     def test_a_rent_is_required_when_the_housing_is_not_free(self, client, collectivity, agent):
         client.force_login(agent)
         response = client.post(
             reverse("hosting:housing_create", args=[collectivity.pk]),
             {
-                "name": "T2",
+                "name": "T2 de l’école",
                 "kind": "flat",
                 "address": "1 rue",
                 "commune_name": "Felletin",
@@ -144,6 +154,8 @@ class TestHousing:
         )
         assert response.status_code == 400
         assert "Indiquez le loyer" in response.text
+        assert 'value="T2 de l’école"' in response.text
+        assert not collectivity.housings.exists()
 
     def test_an_agent_creates_a_housing_and_opens_a_period(self, client, collectivity, agent):
         client.force_login(agent)
@@ -226,9 +238,14 @@ class TestSupports:
     def test_only_the_organisation_decides_a_proposal(self, client, collectivity, agent, offer):
         support = services.support_propose(offer=offer, collectivity=collectivity, by=agent)
         client.force_login(agent)
-        client.post(reverse("hosting:support_decide", args=[support.pk]), {"decision": "accept"})
+        response = client.post(
+            reverse("hosting:support_decide", args=[support.pk]), {"decision": "accept"}
+        )
+        assert response.status_code == 404
         support.refresh_from_db()
         assert support.status == SupportStatus.PROPOSED
+        offer.refresh_from_db()
+        assert not offer.supported_welcome
 
 
 class TestStays:
@@ -258,7 +275,10 @@ class TestStays:
         response = client.get(reverse("hosting:stay_calendar", args=[stay.pk]))
         assert response["Content-Type"].startswith("text/calendar")
         client.force_login(UserFactory(professional=True))
-        assert client.get(reverse("hosting:stay_calendar", args=[stay.pk])).status_code == 404
+        refused = client.get(reverse("hosting:stay_calendar", args=[stay.pk]))
+        assert refused.status_code == 404
+        assert "BEGIN:VCALENDAR" not in refused.text
+        assert "Salle des fêtes" not in refused.text
 
     def test_activities_of_another_territory_are_refused(self, collectivity):
         with pytest.raises(ValidationError):
@@ -308,9 +328,14 @@ class TestStays:
         client.force_login(professional)
         url = reverse("hosting:feedback", args=[stay.pk])
         data = {"would_come_back": "yes", "would_settle": "maybe", "publish": "on"}
-        response = client.post(url, {**data, "went_well": "<script>alert(1)</script>Super"})
+        response = client.post(
+            url, {**data, "went_well": "<script>alert(1)</script>Super", "to_improve": "Le wifi"}
+        )
         assert response.status_code == 400
         assert "balises HTML" in response.text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;Super</textarea>" in response.text
+        assert "Le wifi</textarea>" in response.text
+        assert not StayFeedback.objects.exists()
 
         client.post(url, {**data, "went_well": "Un accueil formidable, une équipe soudée."})
         client.logout()
