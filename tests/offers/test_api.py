@@ -135,7 +135,11 @@ def test_an_offer_not_published_is_a_json_404(client, gueret, status):
 
     assert response.status_code == 404
     assert "Aucune annonce publiée" in response.json()["detail"]
-    assert client.get("/api/v1/offers/999999").status_code == 404
+    assert offer.title not in response.text
+    missing = client.get("/api/v1/offers/999999")
+    assert missing.status_code == 404
+    # An unpublished offer and a missing one get the same answer: nothing tells them apart.
+    assert missing.json()["detail"] == response.json()["detail"].replace(str(offer.pk), "999999")
 
 
 def test_the_openapi_schema_lists_the_offer_routes(client):

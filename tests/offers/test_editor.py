@@ -80,6 +80,8 @@ def test_an_ambiguous_name_offers_the_candidates(client, member):
     assert response.status_code == 400
     assert "Plusieurs communes correspondent" in response.text
     assert 'value="93066"' in response.text and 'value="97411"' in response.text
+    offer.refresh_from_db()
+    assert offer.commune is None
 
 
 @pytest.mark.parametrize(
@@ -101,18 +103,23 @@ def test_the_place_step_refuses_bad_places_and_dates(client, member, felletin, d
 
     assert response.status_code == 400
     assert message in response.text
+    for value in data.values():
+        assert f'value="{value}"' in response.text
     offer.refresh_from_db()
     assert offer.commune is None
 
 
 def test_a_retrocession_over_100_percent_is_refused(client, member):
-    offer = OfferFactory(organisation=member.memberships.get().organisation)
+    offer = OfferFactory(organisation=member.memberships.get().organisation, retrocession_rate=70)
     client.force_login(member)
 
     response = post_step(client, offer, "conditions", {"retrocession_rate": "120"})
 
     assert response.status_code == 400
     assert "entre 0 et 100" in response.text
+    assert 'value="120"' in response.text
+    offer.refresh_from_db()
+    assert offer.retrocession_rate == 70
 
 
 def test_autosave_returns_the_new_score(client, member, felletin):
@@ -153,18 +160,23 @@ def test_descriptions_are_shown_escaped(client, member):
 
 
 def test_another_organisation_cannot_edit_an_offer(client, member):
-    offer = OfferFactory()
+    offer = OfferFactory(description="Patientèle fidèle, cabinet lumineux.")
     client.force_login(member)
 
     for step in ["poste", "lieu", "apercu"]:
-        assert client.get(reverse("offers:edit", args=[offer.pk, step])).status_code == 403
+        page = client.get(reverse("offers:edit", args=[offer.pk, step]))
+        assert page.status_code == 403
+        assert "Accès refusé" in page.text
+        assert offer.description not in page.text
     response = post_step(
         client, offer, "poste", {"kind": "stage", "profession": "infirmier", "title": "Piraté"}
     )
     assert response.status_code == 403
+    assert "Accès refusé" in response.text
     assert client.post(reverse("offers:submit", args=[offer.pk])).status_code == 403
+    title, kind = offer.title, offer.kind
     offer.refresh_from_db()
-    assert offer.title != "Piraté"
+    assert (offer.title, offer.kind, offer.status) == (title, kind, OfferStatus.DRAFT)
 
 
 def test_the_preview_shows_the_offer_as_candidates_will(client, member, felletin):

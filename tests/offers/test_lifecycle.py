@@ -40,7 +40,9 @@ def test_submit_then_publish_by_a_moderator(client, moderator, mailoutbox):
     assert offer.status == OfferStatus.SUBMITTED
     assert client.get(reverse("offers:detail", args=[offer.pk])).status_code == 200
     client.logout()
-    assert client.get(reverse("offers:detail", args=[offer.pk])).status_code == 404
+    hidden = client.get(reverse("offers:detail", args=[offer.pk]))
+    assert hidden.status_code == 404
+    assert offer.title not in hidden.text
 
     client.force_login(moderator)
     assert offer.title in client.get(reverse("offers:moderation")).text
@@ -59,11 +61,15 @@ def test_a_refusal_carries_a_reason_the_author_sees(client, moderator):
     offer = OfferFactory(organisation=membership.organisation, status=OfferStatus.SUBMITTED)
     client.force_login(moderator)
 
-    client.post(
-        reverse("offers:moderation_decide", args=[offer.pk]), {"decision": "refuse", "reason": ""}
+    response = client.post(
+        reverse("offers:moderation_decide", args=[offer.pk]),
+        {"decision": "refuse", "reason": " "},
+        follow=True,
     )
+    assert "Indiquez le motif du refus : l’auteur le verra." in response.text
     offer.refresh_from_db()
     assert offer.status == OfferStatus.SUBMITTED
+    assert offer.refusal_reason == ""
     client.post(
         reverse("offers:moderation_decide", args=[offer.pk]),
         {"decision": "refuse", "reason": "Merci de préciser la rétrocession."},
@@ -76,7 +82,7 @@ def test_a_refusal_carries_a_reason_the_author_sees(client, moderator):
     assert "Merci de préciser la rétrocession." in page
 
 
-def test_only_moderators_publish(client):
+def test_only_moderators_publish(client, mailoutbox):
     membership = MembershipFactory(organisation=OrganisationFactory(verified=True))
     offer = OfferFactory(organisation=membership.organisation, status=OfferStatus.SUBMITTED)
     client.force_login(membership.user)
@@ -86,8 +92,11 @@ def test_only_moderators_publish(client):
     )
 
     assert response.status_code == 403
+    assert "Accès refusé" in response.text
     offer.refresh_from_db()
     assert offer.status == OfferStatus.SUBMITTED
+    assert offer.published_at is None
+    assert mailoutbox == []
 
 
 def test_an_offer_expires_after_its_end_date_or_90_days_and_authors_are_warned(mailoutbox):

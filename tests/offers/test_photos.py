@@ -91,4 +91,5 @@ def test_another_organisation_cannot_add_photos(client, member_offer):
     )
 
     assert response.status_code == 403
+    assert "Accès refusé" in response.text
     assert not OfferPhoto.objects.exists()

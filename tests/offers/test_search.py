@@ -404,5 +404,7 @@ def test_the_list_and_map_links_keep_the_filters(client, places):
 
 
 def test_only_safe_methods_are_allowed(client):
-    assert client.post(URL).status_code == 405
+    response = client.post(URL)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
     assert reverse("offers:search") == URL
