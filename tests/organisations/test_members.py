@@ -53,7 +53,10 @@ def test_an_invitation_cannot_be_taken_by_someone_else(client, admin_membership)
     )
 
     assert response.status_code == 404
+    assert admin_membership.organisation.name not in response.text
     assert not Membership.objects.filter(user__email="intrus@example.org").exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
 
 
 def test_an_unconfirmed_address_does_not_see_invitations(client, admin_membership):
@@ -64,7 +67,7 @@ def test_an_unconfirmed_address_does_not_see_invitations(client, admin_membershi
     assert "vous invite comme" not in client.get(reverse("organisations:list")).text
 
 
-def test_it_refuses_a_second_invitation_to_the_same_address(client, admin_membership):
+def test_it_refuses_a_second_invitation_to_the_same_address(client, admin_membership, mailoutbox):
     client.force_login(admin_membership.user)
     invite(client, admin_membership.organisation, "double@example.org")
 
@@ -72,16 +75,22 @@ def test_it_refuses_a_second_invitation_to_the_same_address(client, admin_member
 
     assert response.status_code == 400
     assert "Une invitation est déjà en attente" in response.text
+    assert 'value="double@example.org"' in response.text
     assert Invitation.objects.count() == 1
+    assert len(mailoutbox) == 1
 
 
-def test_it_refuses_to_invite_an_existing_member(client, admin_membership):
+def test_it_refuses_to_invite_an_existing_member(client, admin_membership, mailoutbox):
     member = MembershipFactory(organisation=admin_membership.organisation)
     client.force_login(admin_membership.user)
 
     response = invite(client, admin_membership.organisation, member.user.email)
 
+    assert response.status_code == 400
     assert "déjà membre" in response.text
+    assert f'value="{member.user.email}"' in response.text
+    assert not Invitation.objects.exists()
+    assert mailoutbox == []
 
 
 def test_a_plain_member_cannot_administer(client, admin_membership):
@@ -98,6 +107,8 @@ def test_a_plain_member_cannot_administer(client, admin_membership):
     )
 
     assert (invited.status_code, removed.status_code, promoted.status_code) == (403, 403, 403)
+    assert all("Accès refusé" in r.text for r in (invited, removed, promoted))
+    assert not Invitation.objects.exists()
     member.refresh_from_db()
     assert member.role == MembershipRole.MEMBER
     assert Membership.objects.filter(pk=admin_membership.pk).exists()
@@ -115,6 +126,8 @@ def test_an_admin_of_another_organisation_gets_a_404(client, admin_membership):
     )
 
     assert response.status_code == 404
+    assert admin_membership.organisation.name not in response.text
+    assert Membership.objects.filter(pk=admin_membership.pk).exists()
 
 
 def test_a_membership_id_from_another_organisation_is_not_found(client, admin_membership):

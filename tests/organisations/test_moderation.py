@@ -48,11 +48,15 @@ def test_only_moderators_moderate(client):
     organisation = OrganisationFactory()
     client.force_login(UserFactory())
 
-    assert client.get(reverse("organisations:moderation")).status_code == 403
+    page = client.get(reverse("organisations:moderation"))
+    assert page.status_code == 403
+    assert "Accès refusé" in page.text
+    assert organisation.name not in page.text
     response = client.post(
         reverse("organisations:moderation_decide", args=[organisation.pk]), {"decision": "verify"}
     )
     assert response.status_code == 403
+    assert "Accès refusé" in response.text
     organisation.refresh_from_db()
     assert organisation.status == OrganisationStatus.PENDING
 

@@ -47,6 +47,8 @@ def test_it_refuses_a_siret_with_a_wrong_key(client):
 
     assert response.status_code == 400
     assert "clé de contrôle ne correspond pas" in response.text
+    assert 'value="73282932000075"' in response.text
+    assert 'value="MSP de Felletin"' in response.text
     assert not Organisation.objects.exists()
 
 
@@ -57,6 +59,8 @@ def test_it_refuses_a_type_from_the_other_category(client):
 
     assert response.status_code == 400
     assert "ne correspond pas à une structure de santé" in response.text
+    assert 'value="MSP de Felletin"' in response.text
+    assert not Organisation.objects.exists()
 
 
 def test_it_checks_the_shape_of_a_collectivity_code(client):
@@ -66,7 +70,9 @@ def test_it_checks_the_shape_of_a_collectivity_code(client):
     refused = client.post(reverse("organisations:create"), {**data, "territory_code": "2300"})
     accepted = client.post(reverse("organisations:create"), {**data, "territory_code": "200067080"})
 
+    assert refused.status_code == 400
     assert "SIREN de l’intercommunalité" in refused.text
+    assert 'value="2300"' in refused.text
     assert accepted.status_code == 302
     assert Collectivity.objects.get().territory_code == "200067080"
 
@@ -81,7 +87,10 @@ def test_it_hides_an_organisation_from_outsiders(client):
     organisation = MembershipFactory().organisation
     client.force_login(UserFactory())
 
-    assert client.get(reverse("organisations:detail", args=[organisation.pk])).status_code == 404
+    response = client.get(reverse("organisations:detail", args=[organisation.pk]))
+
+    assert response.status_code == 404
+    assert organisation.name not in response.text
 
 
 def test_it_shows_an_organisation_to_its_members_and_moderators(client):
