@@ -102,7 +102,11 @@ def test_mail_clients_unsubscribe_in_one_click_without_a_csrf_token(client):
     assert response.status_code == 200
     alert.refresh_from_db()
     assert alert.unsubscribed_at is not None
-    assert client.get("/alertes/desabonnement/inconnu/").status_code == 404
+    unknown = client.get("/alertes/desabonnement/inconnu/")
+    assert unknown.status_code == 404
+    assert "Page introuvable" in unknown.text
+    alert.refresh_from_db()
+    assert alert.unsubscribed_at is not None
 
 
 def test_a_signed_in_user_with_a_confirmed_address_needs_no_confirmation(client):
@@ -184,6 +188,11 @@ def test_an_alert_with_invalid_criteria_is_refused(client):
     )
 
     assert response.status_code == 400
+    assert "Rayon (km) : Assurez-vous que cette valeur est inférieure ou égale à 500." in (
+        response.text
+    )
+    assert 'value="x@example.org"' in response.text
+    assert 'value="rayon=9999"' in response.text
     assert not Alert.objects.exists()
 
 

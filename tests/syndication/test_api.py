@@ -77,12 +77,23 @@ def test_an_organisation_admin_creates_a_token_shown_once_and_stored_hashed(
     assert token.prefix in client.get(url).text
 
 
-def test_plain_members_and_outsiders_cannot_manage_tokens(client, organisation):
+def test_plain_members_and_outsiders_cannot_manage_tokens(client, token, organisation):
+    url = reverse("syndication:tokens", args=[organisation.pk])
+    prefix = ApiToken.objects.get().prefix
     member = MembershipFactory(organisation=organisation).user
     client.force_login(member)
-    assert client.get(reverse("syndication:tokens", args=[organisation.pk])).status_code == 403
+    refused = client.get(url)
+    assert refused.status_code == 403
+    assert "Accès refusé" in refused.text
+    assert prefix not in refused.text
+    created = client.post(url, {"name": "Intrus"})
+    assert created.status_code == 403
     client.force_login(UserFactory())
-    assert client.get(reverse("syndication:tokens", args=[organisation.pk])).status_code == 404
+    hidden = client.get(url)
+    assert hidden.status_code == 404
+    assert prefix not in hidden.text
+    assert organisation.name not in hidden.text
+    assert list(ApiToken.objects.values_list("name", flat=True)) == ["Logiciel du cabinet"]
 
 
 def test_the_organisation_page_links_its_admins_to_the_tokens(client, admin, organisation):
@@ -131,7 +142,10 @@ def test_writes_without_a_token_are_refused_in_json(client):
     response = client.post("/api/v1/offers", new_offer(), content_type="application/json")
 
     assert response.status_code == 401
-    assert "Authorization: Bearer" in response.json()["detail"]
+    assert response.json() == {
+        "detail": "Jeton d’API requis : en-tête « Authorization: Bearer <jeton> »."
+    }
+    assert not Offer.objects.exists()
 
 
 def test_an_invalid_offer_is_refused_with_the_reasons_and_nothing_is_saved(client, token):
@@ -149,7 +163,8 @@ def test_an_invalid_offer_is_refused_with_the_reasons_and_nothing_is_saved(clien
         **bearer(token),
     )
     assert response.status_code == 400
-    assert "99999" in response.json()["detail"]
+    assert response.json() == {"detail": "Aucune commune n’a le code INSEE « 99999 »."}
+    assert not Offer.objects.exists()
 
 
 def test_an_unverified_organisation_may_keep_drafts_but_not_submit(client, admin, organisation):
@@ -166,6 +181,7 @@ def test_an_unverified_organisation_may_keep_drafts_but_not_submit(client, admin
 
     assert refused.status_code == 400 and "vérifiée" in refused.json()["detail"]
     assert draft.status_code == 201 and draft.json()["status"] == "draft"
+    assert list(Offer.objects.values_list("status", flat=True)) == [OfferStatus.DRAFT]
 
 
 def test_a_token_changes_and_closes_its_organisations_offers_only(client, token, organisation):
@@ -201,9 +217,14 @@ def test_a_token_changes_and_closes_its_organisations_offers_only(client, token,
     assert (changed.json()["title"], changed.json()["status"]) == ("Nouveau titre", "published")
     assert closed.status_code == 200 and closed.json()["status"] == "filled"
     assert foreign.status_code == 404
+    assert foreign.json() == {"detail": f"Votre organisation n’a pas d’annonce n° {other.pk}."}
+    assert other.title not in foreign.text
     assert again.status_code == 400 and "déjà close" in again.json()["detail"]
     offer.refresh_from_db()
     assert (offer.title, offer.salary_min, offer.status) == ("Nouveau titre", 4000, "filled")
+    title = other.title
+    other.refresh_from_db()
+    assert (other.title, other.status) == (title, OfferStatus.PUBLISHED)
 
 
 def test_each_token_is_rate_limited_with_a_json_429(client, token, monkeypatch):
@@ -249,8 +270,12 @@ def test_a_partner_mirrors_every_open_offer_incrementally(client, monkeypatch):
 
 
 def test_the_mirror_refuses_unusable_dates_in_json(client):
-    assert client.get("/api/v1/offers", {"updated_since": "hier"}).status_code == 422
+    unparsable = client.get("/api/v1/offers", {"updated_since": "hier"})
+    assert unparsable.status_code == 422
+    assert unparsable.json()["detail"] == "Paramètres invalides."
+    assert unparsable.json()["errors"][0]["loc"] == ["query", "updated_since"]
     response = client.get("/api/v1/offers", {"updated_since": "0001-01-01T00:00:00+05:00"})
     assert response.status_code == 400
+    assert response.json() == {"detail": "Date hors des limites : 0001-01-01 00:00:00+05:00."}
     naive = client.get("/api/v1/offers", {"updated_since": "2020-01-01T00:00:00"})
     assert naive.status_code == 200

@@ -154,6 +154,7 @@ def test_a_feed_with_invalid_filters_answers_400_with_the_reason(client, offers)
 
     assert response.status_code == 400
     assert "Aucune commune ne correspond" in response.content.decode()
+    assert "<rss" not in response.content.decode()
 
 
 def test_the_sitemap_index_lists_offers_and_territory_profiles(client, offers):

@@ -46,10 +46,14 @@ def test_a_moderator_registers_a_partner_with_a_generated_secret(client, moderat
 
 def test_an_invalid_partner_is_refused(client, moderator):
     response = client.post(
-        reverse("syndication:partner_create"), {"name": "x", "endpoint_url": "ftp://x"}
+        reverse("syndication:partner_create"),
+        {"name": "Emploi Santé Rural", "endpoint_url": "https://partenaire"},
     )
 
     assert response.status_code == 400
+    assert "Saisissez une URL valide." in response.text
+    assert 'value="Emploi Santé Rural"' in response.text
+    assert 'value="https://partenaire"' in response.text
     assert not Partner.objects.exists()
 
 
@@ -57,9 +61,17 @@ def test_only_moderators_see_partners(client):
     partner = PartnerFactory()
     client.force_login(UserFactory(health_member=True))
 
-    assert client.get(reverse("syndication:partners")).status_code == 403
-    assert client.get(partner.get_absolute_url()).status_code == 403
-    assert client.post(reverse("syndication:partner_pause", args=[partner.pk])).status_code == 403
+    for response in (
+        client.get(reverse("syndication:partners")),
+        client.get(partner.get_absolute_url()),
+        client.post(reverse("syndication:partner_pause", args=[partner.pk])),
+    ):
+        assert response.status_code == 403
+        assert "Accès refusé" in response.text
+        assert partner.secret not in response.text
+        assert partner.endpoint_url not in response.text
+    partner.refresh_from_db()
+    assert not partner.is_paused
 
 
 def test_moderators_see_each_partners_health(
@@ -136,4 +148,7 @@ def test_authors_see_where_their_offer_went(client, receiver_factory):
     assert "réponse HTTP 500" in text
     assert "dans les flux RSS" in text
     client.force_login(UserFactory())
-    assert client.get(reverse("syndication:offer_channels", args=[offer.pk])).status_code == 403
+    refused = client.get(reverse("syndication:offer_channels", args=[offer.pk]))
+    assert refused.status_code == 403
+    assert "Accès refusé" in refused.text
+    assert "Partenaire en panne" not in refused.text
