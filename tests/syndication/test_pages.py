@@ -57,6 +57,19 @@ def test_an_invalid_partner_is_refused(client, moderator):
     assert not Partner.objects.exists()
 
 
+@pytest.mark.parametrize("url", ["ftp://partenaire.example.org/", "ftps://partenaire.example.org/"])
+def test_a_partner_endpoint_must_be_a_web_address(client, moderator, url):
+    # Offers are POSTed as JSON: an FTP address would pass URL validation and fail every delivery.
+    response = client.post(
+        reverse("syndication:partner_create"), {"name": "Emploi Santé Rural", "endpoint_url": url}
+    )
+
+    assert response.status_code == 400
+    assert "L’adresse de réception doit commencer par https:// ou http://." in response.text
+    assert f'value="{url}"' in response.text
+    assert not Partner.objects.exists()
+
+
 def test_only_moderators_see_partners(client):
     partner = PartnerFactory()
     client.force_login(UserFactory(health_member=True))

@@ -8,6 +8,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +30,15 @@ class Partner(models.Model):
         _("adresse de réception (URL)"),
         max_length=500,
         help_text=_("Les annonces y sont envoyées en POST, au format JSON, signées."),
+        # URLField alone accepts ftp:// and ftps://, which cannot receive a POST. Its own code
+        # ("invalid" would take the field's generic message).
+        validators=[
+            URLValidator(
+                schemes=["http", "https"],
+                message=_("L’adresse de réception doit commencer par https:// ou http://."),
+                code="invalid_scheme",
+            )
+        ],
     )
     secret = models.CharField(
         _("secret partagé"),
