@@ -60,7 +60,7 @@ def test_an_unknown_code_is_a_json_404(client):
     response = client.get("/api/v1/communes/99999")
 
     assert response.status_code == 404
-    assert "99999" in response.json()["detail"]
+    assert response.json() == {"detail": "Aucune commune n’a le code INSEE « 99999 »."}
 
 
 def test_bad_parameters_get_a_4xx_with_a_reason(client):

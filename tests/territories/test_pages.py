@@ -113,7 +113,10 @@ def test_a_profile_lists_the_nearest_station_and_hospitals_with_distances(client
 
 
 def test_an_unknown_commune_is_a_404(client, gueret):
-    assert client.get(reverse("territories:commune", args=["99999"])).status_code == 404
+    response = client.get(reverse("territories:commune", args=["99999"]))
+
+    assert response.status_code == 404
+    assert "Page introuvable" in response.text
 
 
 def test_area_pages_aggregate_their_communes(client, gueret, source):
