@@ -149,7 +149,9 @@ def test_nobody_deletes_someone_elses_saved_search(client, places):
     response = client.post(reverse("matching:delete", args=[saved.pk]))
 
     assert response.status_code == 404
-    assert SavedSearch.objects.filter(pk=saved.pk).exists()
+    assert "À moi" not in response.text
+    saved.refresh_from_db()
+    assert (saved.name, saved.query) == ("À moi", "profession=infirmier")
 
 
 def test_invalid_criteria_are_not_saved(client, places):
@@ -158,6 +160,9 @@ def test_invalid_criteria_are_not_saved(client, places):
     response = client.post(reverse("matching:save"), {"name": "x", "query": "profession=plombier"})
 
     assert response.status_code == 302
+    assert response["Location"] == reverse("matching:search")
+    page = client.get(response["Location"])
+    assert "Ces critères ne peuvent pas être enregistrés : vérifiez-les." in page.text
     assert not SavedSearch.objects.exists()
 
 
