@@ -23,21 +23,6 @@ def day(offset: int):
     return timezone.localdate() + timedelta(days=offset)
 
 
-@pytest.fixture
-def commune():
-    return CommuneFactory(insee="23079", name="Felletin")
-
-
-@pytest.fixture
-def collectivity(commune):
-    return collectivity_for(commune)
-
-
-@pytest.fixture
-def agent(collectivity):
-    return agent_of(collectivity)
-
-
 def _welcome(collectivity, commune, size: int) -> None:
     """A page and `size` housings with a pending request each, activities and offers."""
     TerritoryPage.objects.create(organisation=collectivity, presentation="Un bourg.")

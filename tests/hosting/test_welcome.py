@@ -33,21 +33,6 @@ def day(offset: int):
 
 
 @pytest.fixture
-def commune():
-    return CommuneFactory(insee="23079", name="Felletin")
-
-
-@pytest.fixture
-def collectivity(commune):
-    return collectivity_for(commune)
-
-
-@pytest.fixture
-def agent(collectivity):
-    return agent_of(collectivity)
-
-
-@pytest.fixture
 def offer(commune):
     return OfferFactory(published=True, commune=commune)
 
