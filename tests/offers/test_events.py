@@ -116,12 +116,3 @@ def test_a_catalogue_event_names_no_offer_and_partners_receive_nothing(partner):
 
     assert events.offer_events_version() > before
     assert not DeliveryEvent.objects.exists()
-
-
-def test_the_offer_services_do_not_import_syndication():
-    """The point of the outbox: offers knows no subscriber (see tests/platform/test_layers.py)."""
-    from pathlib import Path
-
-    import tremplin.offers.services as offer_services
-
-    assert "syndication" not in Path(offer_services.__file__).read_text()
