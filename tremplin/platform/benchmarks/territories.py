@@ -52,7 +52,7 @@ def run(report: Callable[[str, str], None]) -> None:
 
     folder = Path(
         os.environ.get("TREMPLIN_OPEN_DATA_DIR")
-        or Path(__file__).resolve().parents[3] / "shared/data/open"
+        or Path(__file__).resolve().parents[4] / "shared/data/open"
     )
     if folder.is_dir():
         from tremplin.territories.management.commands.import_opendata import _order
