@@ -78,6 +78,7 @@ lock:
 	rm -rf .lock-venv && "$$(scripts/find-python)" -m venv .lock-venv
 	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check ".[dev]"
 	.lock-venv/bin/python -m pip freeze --exclude tremplin > requirements.lock
+	@! grep -n ' @ ' requirements.lock || { echo "requirements.lock: a package was installed from a local file, not the index (see lines above)"; exit 1; }
 	rm -rf .lock-venv
 
 # Benchmarks run on a scratch SQLite database (or BENCH_DATABASE_URL), never on db.sqlite3.
