@@ -50,6 +50,18 @@ class CommuneFactory(factory.django.DjangoModelFactory):
     longitude = 1.87
 
 
+def arrondissement_make(code: str, *, city: Commune, **fields: object) -> Commune:
+    """A municipal arrondissement of `city` (Paris, Lyon or Marseille)."""
+    return CommuneFactory(
+        insee=code,
+        kind=Commune.Kind.ARRONDISSEMENT,
+        city=city,
+        departement=city.departement,
+        region=city.region,
+        **fields,
+    )
+
+
 class CommuneAliasFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CommuneAlias

@@ -3,7 +3,7 @@ from django.core.management import CommandError, call_command
 
 from tests.conftest import OPEN_DATA_DIR
 from tests.territories import builders
-from tests.territories.factories import CommuneAliasFactory, CommuneFactory
+from tests.territories.factories import CommuneAliasFactory, CommuneFactory, arrondissement_make
 from tremplin.territories.importers import apl, communes
 from tremplin.territories.importers.base import ImportRefused
 from tremplin.territories.models import DataSource, IndicatorValue
@@ -68,8 +68,8 @@ def test_it_ranks_each_commune_among_the_others(tmp_path, three_communes):
 
 def test_it_averages_arrondissements_into_their_commune(tmp_path, three_communes):
     paris = three_communes[2]
-    CommuneAliasFactory(code="75101", commune=paris, kind="ARM")
-    CommuneAliasFactory(code="75102", commune=paris, kind="ARM")
+    arrondissement_make("75101", city=paris)
+    arrondissement_make("75102", city=paris)
     workbook = builders.apl_workbook(
         tmp_path / "apl.xlsx",
         {
@@ -82,8 +82,35 @@ def test_it_averages_arrondissements_into_their_commune(tmp_path, three_communes
 
     apl.run(workbook, progress=False)
 
-    # Weighted by standardised population: (4×100 + 6×300) / 400.
-    assert values()["75056"] == pytest.approx(5.5)
+    # Weighted by standardised population: (4×100 + 6×300) / 400; each arrondissement its own.
+    assert values() == {"75056": pytest.approx(5.5), "75101": 4.0, "75102": 6.0}
+    weights = dict(IndicatorValue.objects.filter(key="apl_mg").values_list("commune_id", "weight"))
+    assert weights == {"75056": 400.0, "75101": 100.0, "75102": 300.0}
+    # The city is ranked among the communes; its arrondissements are placed among them, uncounted.
+    ranks = dict(
+        IndicatorValue.objects.filter(key="apl_mg").values_list("commune_id", "share_below")
+    )
+    assert ranks == {"75056": 0.0, "75101": 0.0, "75102": 1.0}
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_a_commune_nouvelle_published_with_its_former_communes_gets_their_weighted_mean(
+    tmp_path, three_communes, order
+):
+    nouvelle = CommuneFactory(insee="01187", name="Haut Valromey")
+    CommuneAliasFactory(code="01330", commune=nouvelle, name="Ruffieu")
+    rows = [
+        ("01187", "Haut Valromey", 0.694, 0.6, 657.632, 660),
+        ("01330", "Ruffieu", 1.078, 1.0, 194.496, 190),
+    ][::order]
+    apl.run(builders.apl_workbook(tmp_path / "apl.xlsx", {2023: rows}), progress=False)
+
+    # The file predates the merger: its "01187" row is the former Haut Valromey only. Whatever
+    # the order of the rows: (0.694×657.632 + 1.078×194.496) / 852.128.
+    assert values()["01187"] == pytest.approx(0.782, abs=1e-3)
+    assert IndicatorValue.objects.get(commune_id="01187", key="apl_mg").weight == pytest.approx(
+        852.128
+    )
 
 
 def test_it_skips_codes_that_are_not_communes_of_the_base(tmp_path, three_communes):

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import OPEN_DATA_DIR
-from tests.territories.factories import CommuneAliasFactory, CommuneFactory
+from tests.territories.factories import CommuneAliasFactory, CommuneFactory, arrondissement_make
 from tremplin.territories.importers import bpe, communes
 from tremplin.territories.importers.base import ImportRefused
 from tremplin.territories.models import DataSource, IndicatorValue
@@ -68,16 +68,31 @@ def test_schools_and_tourism(tmp_path: Path, base: None) -> None:
 
 def test_arrondissements_only_without_commune_row(tmp_path: Path) -> None:
     paris, lyon = CommuneFactory(insee="75056"), CommuneFactory(insee="69123")
-    CommuneAliasFactory(code="75101", commune=paris, kind="ARM")
-    CommuneAliasFactory(code="69381", commune=lyon, kind="ARM")
-    CommuneAliasFactory(code="69382", commune=lyon, kind="ARM")
+    arrondissement_make("75101", city=paris)
+    arrondissement_make("69381", city=lyon)
+    arrondissement_make("69382", city=lyon)
     text = (
         "CODGEO;NB_G102;NB_G103\n"
-        "75056;10;1\n75101;4;0\n"  # Paris has its own row: arrondissements are ignored.
+        "75056;10;1\n75101;4;0\n"  # Paris has its own row: its arrondissement's is not added.
         "69381;2;0\n69382;3;1\n"  # Lyon has none: its arrondissements add up.
     )
     bpe.run(_write(tmp_path, "tour-com-2020.csv", text), progress=False)
-    assert _values("hotels") == {"75056": 10.0, "69123": 5.0}
+    # Every arrondissement keeps its own count.
+    assert _values("hotels") == {
+        "75056": 10.0,
+        "75101": 4.0,
+        "69123": 5.0,
+        "69381": 2.0,
+        "69382": 3.0,
+    }
+
+
+def test_former_communes_add_up_into_their_commune_nouvelle(tmp_path: Path) -> None:
+    nouvelle = CommuneFactory(insee="01187", name="Haut Valromey")
+    CommuneAliasFactory(code="01330", commune=nouvelle, name="Ruffieu")
+    text = "CODGEO;NB_G102;NB_G103\n01330;1;0\n01187;2;1\n"
+    bpe.run(_write(tmp_path, "tour-com-2020.csv", text), progress=False)
+    assert _values("hotels") == {"01187": 3.0}
 
 
 def test_same_file_again_changes_nothing(tmp_path: Path, base: None) -> None:

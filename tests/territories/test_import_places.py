@@ -12,10 +12,10 @@ from django.core.management.base import CommandError
 
 from tests.territories.conftest import real_file
 from tests.territories.factories import (
-    CommuneAliasFactory,
     CommuneFactory,
     DepartementFactory,
     RegionFactory,
+    arrondissement_make,
 )
 from tremplin.territories.geo import haversine_km
 from tremplin.territories.importers import cinemas, hospitals, stations
@@ -216,7 +216,14 @@ def base(db) -> dict[str, Commune]:
             postal_codes="75008 75010",
         ),
     }
-    CommuneAliasFactory(code="75108", commune=found["paris"], name="Paris 8e", kind="ARM")
+    found["paris_8"] = arrondissement_make(
+        "75108",
+        city=found["paris"],
+        name="Paris 8e Arrondissement",
+        latitude=48.8727,
+        longitude=2.3125,
+        postal_codes="75008",
+    )
     return found
 
 
@@ -417,9 +424,16 @@ def test_cinemas_places_and_counts(base, tmp_path):
     senechal = Place.objects.get(kind="cinema", external_id="187515")
     assert (senechal.name, senechal.commune_id, senechal.city) == ("SÉNÉCHAL", "23096", "Guéret")
     assert senechal.details == {"screens": 5, "seats": 695}
-    assert Place.objects.get(kind="cinema", external_id="54").commune_id == "75056"
-    assert counts("cinemas") == {"75056": 2.0, "23096": 1.0, "23247": 0.0, "23001": 0.0}
-    assert IndicatorValue.objects.filter(key="cinemas", year=2022).count() == 4
+    # Published in the 8th arrondissement: it counts there and for Paris.
+    assert Place.objects.get(kind="cinema", external_id="54").commune_id == "75108"
+    assert counts("cinemas") == {
+        "75056": 2.0,
+        "75108": 1.0,
+        "23096": 1.0,
+        "23247": 0.0,
+        "23001": 0.0,
+    }
+    assert IndicatorValue.objects.filter(key="cinemas", year=2022).count() == 5
     assert result.skipped == 1
     assert DataSource.objects.get(key="cinemas").publisher == "CNC"
 
@@ -518,7 +532,7 @@ def test_hospitals_are_attached_to_the_nearest_commune(base, tmp_path):
         "230000820": "23096",
         "230000259": "23096",
         "230001356": "23247",
-        "750100125": "75056",
+        "750100125": "75108",  # Paris is tiled by its arrondissements (only the 8th here)
         "975000047": None,
     }
     usld = Place.objects.get(kind="hospital", external_id="230000259")
@@ -629,7 +643,9 @@ class TestRealFiles:
         gueret = Place.objects.get(kind="station", commune_id="23096")
         assert (gueret.name, gueret.details) == ("Guéret", {"uic": "0087597609"})
         values = counts("stations")
-        assert len(values) == Commune.objects.count()
+        # The SNCF publishes Paris, Lyon and Marseille as one commune each: every commune proper
+        # has a count, the arrondissements none (their profile shows their city's).
+        assert len(values) == Commune.objects.municipal().count()
         assert values["23096"] == 1
         assert values["75056"] > 20
         assert values["23247"] == 0
@@ -641,8 +657,11 @@ class TestRealFiles:
         result = cinemas.run(path, progress=False)
 
         values = counts("cinemas")
+        # The CNC locates cinemas in arrondissements: they have counts too, adding up to the city.
         assert len(values) == Commune.objects.count()
         assert values["75056"] > 50
+        paris = [v for code, v in values.items() if code.startswith("751")]
+        assert len(paris) == 20 and sum(paris) == values["75056"]
         assert values["23096"] == 1
         senechal = Place.objects.get(kind="cinema", external_id="187515")
         assert senechal.details == {"screens": 5, "seats": 695}
@@ -657,6 +676,8 @@ class TestRealFiles:
         assert Place.objects.filter(kind="hospital").count() == 5368
         ch_gueret = Place.objects.get(kind="hospital", external_id="230000820")
         assert (ch_gueret.name, ch_gueret.commune_id) == ("CENTRE HOSPITALIER DE GUERET", "23096")
-        assert Place.objects.filter(kind="hospital", commune_id="75056").count() > 50
+        # Placed in their arrondissement (Paris is tiled by them), none in Paris as a whole.
+        assert Place.objects.filter(kind="hospital", commune__city_id="75056").count() > 50
+        assert not Place.objects.filter(kind="hospital", commune_id="75056").exists()
         assert Place.objects.filter(kind="hospital", commune=None).count() < 5
         assert_nothing_changed(hospitals.run(path, force=True, progress=False))

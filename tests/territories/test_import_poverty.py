@@ -4,7 +4,7 @@ import openpyxl
 import pytest
 
 from tests.conftest import OPEN_DATA_DIR
-from tests.territories.factories import CommuneAliasFactory, CommuneFactory
+from tests.territories.factories import CommuneFactory, arrondissement_make
 from tremplin.territories.importers import communes, poverty
 from tremplin.territories.importers.base import ImportRefused
 from tremplin.territories.models import DataSource, IndicatorValue
@@ -51,13 +51,13 @@ def base() -> None:
     CommuneFactory(insee="23001", name="Ajain")
     CommuneFactory(insee="23002", name="Alleyrat")
     paris = CommuneFactory(insee="75056", name="Paris")
-    CommuneAliasFactory(code="75101", commune=paris, kind="ARM")
+    arrondissement_make("75101", city=paris)
 
 
 def test_poverty_rates(tmp_path: Path, base: None) -> None:
     result = poverty.run(_workbook(tmp_path, ROWS), progress=False)
-    # Alleyrat is not published; Paris keeps its own rate, not its 1st arrondissement's.
-    assert _values() == {"23096": 20.0, "23001": 12.5, "75056": 15.0}
+    # Alleyrat is not published; Paris keeps its own rate, its 1st arrondissement its own.
+    assert _values() == {"23096": 20.0, "23001": 12.5, "75056": 15.0, "75101": 11.0}
     assert result.skipped == 1
     source = DataSource.objects.get(key="poverty")
     assert (source.year, source.publisher) == (2019, "INSEE")
@@ -73,7 +73,7 @@ def test_same_file_again_changes_nothing(tmp_path: Path, base: None) -> None:
     path = _workbook(tmp_path, ROWS)
     poverty.run(path, progress=False)
     again = poverty.run(path, force=True, progress=False)
-    assert (again.created, again.updated, again.deleted, again.unchanged) == (0, 0, 0, 3)
+    assert (again.created, again.updated, again.deleted, again.unchanged) == (0, 0, 0, 4)
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import OPEN_DATA_DIR
-from tests.territories.factories import CommuneAliasFactory, CommuneFactory
+from tests.territories.factories import CommuneAliasFactory, CommuneFactory, arrondissement_make
 from tremplin.territories.importers import communes, zonage
 from tremplin.territories.importers.base import ImportRefused
 from tremplin.territories.models import DataSource, IndicatorValue, PostalCode
@@ -52,12 +52,54 @@ def test_zonage_by_postal_code_and_name(tmp_path: Path, base: None) -> None:
     result = zonage.run(_write(tmp_path, ZONAGE), progress=False)
     assert _values() == {
         "01001": (None, "ZAC"),
-        "01333": (None, "ZIP"),  # ZIP is kept over the delegated commune's HZ
-        "23096": (None, "ZAR"),  # ZAR is kept over HZ
+        "01333": (None, "ZIP"),  # its own row decides over its delegated commune's HZ
+        "23096": (None, "ZAR"),  # the row naming Guéret decides over "Gueret (ville)"
     }
     assert result.skipped == 3
     source = DataSource.objects.get(key="zonage_mg")
     assert (source.year, source.publisher) == (2025, "ARS (via CartoSanté)")
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_rows_that_disagree_give_no_zonage_whatever_their_order(
+    tmp_path: Path, base: None, order: int
+) -> None:
+    rows = ["1400,Ancienne Commune,1_ZIP", "1400,Ancienne-Commune,3_HZ"][::order]
+    zonage.run(
+        _write(tmp_path, "Code_postal,Nom_commune,Zonage\n" + "\n".join(rows)), progress=False
+    )
+    # Two rows for the same former commune, none naming the commune itself: no zonage at all,
+    # rather than the most favourable one.
+    assert _values() == {}
+
+
+def test_arrondissements_have_their_zonage_and_the_city_no_single_one(
+    tmp_path: Path, base: None
+) -> None:
+    marseille = CommuneFactory(insee="13055", name="Marseille")
+    lyon = CommuneFactory(insee="69123", name="Lyon")
+    for code, city, postal in [
+        ("13201", marseille, "13001"),
+        ("13202", marseille, "13002"),
+        ("69381", lyon, "69001"),
+        ("69382", lyon, "69002"),
+    ]:
+        ordinal = "1er" if code.endswith("1") else "2e"
+        arrondissement = arrondissement_make(
+            code, city=city, name=f"{city.name} {ordinal} Arrondissement"
+        )
+        for commune in (arrondissement, city):
+            PostalCode.objects.create(code=postal, commune=commune)
+    text = (
+        "Code_postal,Nom_commune,Zonage\n"
+        "13001,Marseille 1er Arrondissement,1_ZIP\n13002,Marseille 2e Arrondissement,2_ZAC\n"
+        "69001,Lyon 1er Arrondissement,2_ZAC\n69002,Lyon 2e Arrondissement,2_ZAC\n"
+    )
+    zonage.run(_write(tmp_path, text), progress=False)
+    values = _values()
+    assert values["13201"] == (None, "ZIP") and values["13202"] == (None, "ZAC")
+    assert "13055" not in values  # never the most favourable picked for the whole city
+    assert values["69123"] == (None, "ZAC")  # all its arrondissements agree
 
 
 def test_same_file_again_changes_nothing(tmp_path: Path, base: None) -> None:

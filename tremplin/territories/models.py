@@ -59,12 +59,33 @@ class CommuneQuerySet(models.QuerySet["Commune"]):
     def with_indicator(self, key: str) -> "CommuneQuerySet":
         return self.filter(indicator_values__key=key)
 
+    def municipal(self) -> "CommuneQuerySet":
+        """The communes proper (COG type COM), which partition France: what counts, sums and
+        ranks run over. Arrondissements are inside their city and would count twice."""
+        return self.filter(kind=Commune.Kind.COMMUNE)
+
 
 class Commune(models.Model):
-    """A current commune (COG type COM). Paris, Lyon and Marseille are one commune each."""
+    """A current commune (COG type COM), or a municipal arrondissement of Paris, Lyon or Marseille
+    (type ARM, inside its `city`): both have a profile, and both can hold offers and welcomes."""
+
+    class Kind(models.TextChoices):
+        COMMUNE = "COM", _("commune")
+        ARRONDISSEMENT = "ARM", _("arrondissement municipal")
 
     insee = models.CharField(_("code INSEE"), max_length=5, primary_key=True)
     name = models.CharField(_("nom"), max_length=150)
+    kind = models.CharField(
+        _("type"), max_length=3, choices=Kind.choices, default=Kind.COMMUNE, db_index=True
+    )
+    city = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="arrondissements",
+        verbose_name=_("commune de l’arrondissement"),
+    )
     # Lowercase, without accents, hyphens or apostrophes: what search compares.
     search_name = models.CharField(max_length=150, db_index=True)
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
@@ -108,15 +129,19 @@ class Commune(models.Model):
     def postal_code_list(self) -> list[str]:
         return self.postal_codes.split()
 
+    @property
+    def is_arrondissement(self) -> bool:
+        return self.kind == self.Kind.ARRONDISSEMENT
+
 
 class CommuneAlias(models.Model):
-    """A code that resolves to a current commune: delegated or associated communes, and the
-    municipal arrondissements of Paris, Lyon and Marseille (for data published by arrondissement)."""
+    """A code that resolves to a current commune: the delegated or associated communes (former
+    communes of a commune nouvelle), for data published on an older geography."""
 
     code = models.CharField(max_length=5, primary_key=True)
     commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=150)
-    kind = models.CharField(max_length=4)  # COMD, COMA, ARM
+    kind = models.CharField(max_length=4)  # COMD, COMA
 
     class Meta:
         verbose_name = _("ancien code de commune")
@@ -175,6 +200,9 @@ class IndicatorValue(models.Model):
     # 0.82 reads "plus faible que 82 % des communes".
     share_above = models.FloatField(null=True, blank=True)
     share_below = models.FloatField(null=True, blank=True)
+    # The population the source weights this value by when it aggregates territories (the DREES
+    # standardised population for an APL); None when the source gives none.
+    weight = models.FloatField(null=True, blank=True)
     source = models.ForeignKey(DataSource, on_delete=models.CASCADE, related_name="values")
 
     class Meta:

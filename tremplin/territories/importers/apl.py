@@ -1,10 +1,14 @@
 """DREES APL workbooks (accessibilité potentielle localisée), as published: one sheet per year
 ("APL 2022", "APL 2023"), header on row 9, units on row 10, one row per commune from row 11.
-Paris, Lyon and Marseille are published by arrondissement: their communes get the average of
-their arrondissements weighted by standardised population, as the DREES recommends."""
+Paris, Lyon and Marseille are published by arrondissement: each arrondissement gets its own row,
+and the city the average of its arrondissements weighted by standardised population, as the
+DREES aggregates APLs. A commune nouvelle published with its former communes (a file on an older
+geography) gets their average weighted the same way; see `territory_rows`. The standardised
+population is stored with each value, for the averages of EPCIs, départements and régions."""
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 from tremplin.territories.importers.base import (
@@ -49,6 +53,54 @@ def _profession(header: tuple) -> tuple[str, str]:
     )
 
 
+@dataclass
+class _Row:
+    code: str  # as published
+    measures: dict[str, float | None]
+    weight: float | None  # the standardised population the DREES weights the APL by
+
+
+def _combined(rows: list[_Row], measure: str) -> tuple[float | None, float | None]:
+    """(APL, standardised population) of a territory from the rows published for its parts,
+    weighted by standardised population as the DREES aggregates APLs; the weights of rows
+    without a value do not count. (None, None) when no part has both."""
+    known = [
+        (row.measures[measure], row.weight) for row in rows if row.measures.get(measure) is not None
+    ]
+    if len(known) == 1:
+        return known[0]
+    total = sum(weight or 0.0 for _, weight in known)
+    if not known or not total:
+        return None, None
+    value = sum(apl * (weight or 0.0) for apl, weight in known if apl is not None) / total
+    return round(value, 3), round(total, 3)
+
+
+def territory_rows(rows: list[_Row], resolver: CommuneResolver) -> dict[str, list[_Row]]:
+    """The rows each current territory's value comes from, following the file's geography:
+
+    - a commune (or an arrondissement) published under its own code alone: that row;
+    - a commune nouvelle whose former communes are published too (the file predates the merger):
+      all of its rows, own code included, combined by standardised population;
+    - a city without a row of its own (Paris, Lyon, Marseille are published by arrondissement):
+      its arrondissements' rows, combined the same way.
+
+    The result never depends on the order of the rows.
+    """
+    parts: dict[str, list[_Row]] = defaultdict(list)
+    from_arrondissements: dict[str, list[_Row]] = defaultdict(list)
+    for row in rows:
+        insee = resolver.resolve(row.code)
+        if insee is None:
+            continue
+        parts[insee].append(row)
+        if (city := resolver.city_of(row.code)) is not None:
+            from_arrondissements[city].append(row)
+    for city, arrondissements in from_arrondissements.items():
+        parts.setdefault(city, arrondissements)
+    return parts
+
+
 def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResult:
     sha256 = sha256_of(path)
     workbook = workbook_open(path)
@@ -59,6 +111,7 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
         raise ImportRefused("aucune feuille « APL <année> » dans le classeur")
     resolver = CommuneResolver()
     values: Values = {}
+    weights: dict[tuple[str, str, int], float | None] = {}
     scope: set[tuple[str, int]] = set()
     key = title = ""
     skipped = 0
@@ -66,7 +119,7 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
     for year, sheet in sheets:
         where = f"feuille « {sheet.title} »"
         columns: dict[str, int] = {}
-        weighted: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+        rows: list[_Row] = []
         for line, row in sheet_rows(sheet):
             if line < HEADER_ROW:
                 continue
@@ -98,8 +151,7 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
                 continue
             bar.advance()
             code = check_insee(row[columns["code"]], line=line, where=where)
-            insee = resolver.resolve(code)
-            if insee is None:
+            if resolver.resolve(code) is None:
                 skipped += 1
                 continue
             measures = {
@@ -109,25 +161,18 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
                 measures["apl_mg_65"] = parse_number(
                     row[columns["apl_65"]], line=line, column="APL moins de 65 ans", where=where
                 )
-            if resolver.is_arrondissement(code):
-                weight = (
-                    parse_number(
-                        row[columns["weight"]], line=line, column="population", where=where
-                    )
-                    if "weight" in columns
-                    else 1.0
-                )
-                for measure, value in measures.items():
-                    if value is not None and weight:
-                        weighted[(insee, measure)][0] += value * weight
-                        weighted[(insee, measure)][1] += weight
-                continue
-            for measure, value in measures.items():
+            weight = (
+                parse_number(row[columns["weight"]], line=line, column="population", where=where)
+                if "weight" in columns
+                else None
+            )
+            rows.append(_Row(code=code, measures=measures, weight=weight))
+        for insee, parts in territory_rows(rows, resolver).items():
+            for measure in parts[0].measures:
+                value, weight = _combined(parts, measure)
                 if value is not None:
                     values[(insee, measure, year)] = (value, "")
-        for (insee, measure), (total, weight) in weighted.items():
-            if weight:
-                values[(insee, measure, year)] = (round(total / weight, 3), "")
+                    weights[(insee, measure, year)] = weight
     bar.close()
     workbook.close()
     info = SourceInfo(
@@ -141,5 +186,11 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
     if unchanged_since_last_import(result, key=key, sha256=sha256, force=force, rows=len(values)):
         return result
     return indicator_values_save(
-        info=info, path=path, sha256=sha256, values=values, scope=scope, result=result
+        info=info,
+        path=path,
+        sha256=sha256,
+        values=values,
+        scope=scope,
+        result=result,
+        weights=weights,
     )

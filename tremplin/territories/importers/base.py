@@ -1,6 +1,7 @@
 """What every open-data importer shares: reading a file or URL, refusing bad input with the line
 and the reason, writing atomically and idempotently, showing progress, recording the source."""
 
+import bisect
 import hashlib
 import math
 import re
@@ -10,7 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -196,24 +197,41 @@ class Progress:
 
 
 class CommuneResolver:
-    """Turns a published commune code into a current commune's INSEE code (or None)."""
+    """Turns a published commune code into the INSEE code of a current territory (or None).
+
+    A current commune's code and an arrondissement's code resolve to themselves; a delegated or
+    associated commune's code to its commune nouvelle. `current` holds the communes proper (what
+    a count gives 0 to when a source lists nothing there); `cities` maps each arrondissement to
+    its city, whose value an importer derives from the arrondissements' by the source's method
+    when the source has no row for the city itself.
+    """
 
     def __init__(self) -> None:
-        self.current = set(Commune.objects.values_list("insee", flat=True))
+        kinds = dict(Commune.objects.values_list("insee", "kind"))
+        self.current = {code for code, kind in kinds.items() if kind == Commune.Kind.COMMUNE}
+        self.cities: dict[str, str] = dict(
+            Commune.objects.filter(kind=Commune.Kind.ARRONDISSEMENT).values_list("insee", "city_id")
+        )
         self.aliases = dict(CommuneAlias.objects.values_list("code", "commune_id"))
-        self.kinds = dict(CommuneAlias.objects.values_list("code", "kind"))
         if not self.current:
             raise ImportRefused(
                 "la base des communes est vide : lancez d’abord `manage.py import_communes`."
             )
 
     def resolve(self, code: str) -> str | None:
-        if code in self.current:
+        if code in self.current or code in self.cities:
             return code
         return self.aliases.get(code)
 
     def is_arrondissement(self, code: str) -> bool:
-        return self.kinds.get(code) == "ARM"
+        return code in self.cities
+
+    def is_former_commune(self, code: str) -> bool:
+        """A delegated or associated commune: its row is part of its commune nouvelle's."""
+        return code in self.aliases
+
+    def city_of(self, code: str) -> str | None:
+        return self.cities.get(code)
 
 
 def check_insee(value: object, *, line: int, where: str = "") -> str:
@@ -267,27 +285,42 @@ def indicator_values_save(
     values: Values,
     scope: set[tuple[str, int]],
     result: ImportResult,
+    weights: dict[tuple[str, str, int], float | None] | None = None,
 ) -> ImportResult:
     """Replace, atomically, the values of the (key, year) pairs in `scope` by `values`.
 
-    Ranks (shares of communes above and below) are computed here, over the values of each
-    (key, year). Unchanged rows are not touched, so re-importing the same file changes nothing;
-    when many rows change, the scope is rewritten in bulk (faster than row-by-row updates).
+    Ranks (shares of communes above and below) are computed here, over the values of the
+    communes proper of each (key, year); an arrondissement is placed among them. `weights` are
+    the populations the source weights values by (stored for area aggregates). Unchanged rows
+    are not touched, so re-importing the same file changes nothing; when many rows change, the
+    scope is rewritten in bulk (faster than row-by-row updates).
     """
-    shares = _shares(values)
+    weights = weights or {}
+    arrondissements = set(
+        Commune.objects.filter(kind=Commune.Kind.ARRONDISSEMENT).values_list("insee", flat=True)
+    )
+    shares = _shares(values, placed_only=arrondissements)
     with transaction.atomic():
         source = source_record(info, path=path, sha256=sha256, rows=len(values))
         existing: dict[tuple[str, str, int], tuple] = {}
         for key, year in scope:
             for row in IndicatorValue.objects.filter(key=key, year=year).values_list(
-                "pk", "commune_id", "value", "category", "share_above", "share_below", "source_id"
+                "pk",
+                "commune_id",
+                "value",
+                "category",
+                "share_above",
+                "share_below",
+                "weight",
+                "source_id",
             ):
                 pk, commune, *rest = row
                 existing[(commune, key, year)] = (pk, *rest)
         new_rows, changed, unchanged = [], [], 0
         for ident, (value, category) in values.items():
             above, below = shares.get(ident, (None, None))
-            wanted = (value, category, above, below, source.pk)
+            weight = weights.get(ident)
+            wanted = (value, category, above, below, weight, source.pk)
             current = existing.pop(ident, None)
             if current is None:
                 new_rows.append((ident, wanted))
@@ -317,18 +350,27 @@ def indicator_values_save(
                     category=category,
                     share_above=above,
                     share_below=below,
+                    weight=weight,
                     source_id=source_pk,
                 )
-                for (commune, key, year), (value, category, above, below, source_pk) in new_rows
+                for (commune, key, year), (
+                    value,
+                    category,
+                    above,
+                    below,
+                    weight,
+                    source_pk,
+                ) in new_rows
             ],
             batch_size=5000,
         )
-        for pk, _, (value, category, above, below, source_pk) in changed:
+        for pk, _, (value, category, above, below, weight, source_pk) in changed:
             IndicatorValue.objects.filter(pk=pk).update(
                 value=value,
                 category=category,
                 share_above=above,
                 share_below=below,
+                weight=weight,
                 source_id=source_pk,
             )
     statistics_refresh()
@@ -348,24 +390,27 @@ def statistics_refresh() -> None:
             cursor.execute(f"ANALYZE {table}")
 
 
-def _shares(values: Values) -> dict[tuple[str, str, int], tuple[float, float]]:
+def _shares(
+    values: Values, *, placed_only: Collection[str] = ()
+) -> dict[tuple[str, str, int], tuple[float, float]]:
     """For each numeric value, the share of communes (same key and year) strictly above and
-    strictly below it: 0.82 above reads "plus faible que 82 % des communes"."""
+    strictly below it: 0.82 above reads "plus faible que 82 % des communes".
+
+    The communes of `placed_only` (arrondissements, inside a commune already counted) are placed
+    among the others without being counted themselves.
+    """
     groups: dict[tuple[str, int], list[tuple[float, tuple[str, str, int]]]] = defaultdict(list)
+    placed: dict[tuple[str, int], list[tuple[float, tuple[str, str, int]]]] = defaultdict(list)
     for ident, (value, _category) in values.items():
         if value is not None:
-            groups[(ident[1], ident[2])].append((value, ident))
+            target = placed if ident[0] in placed_only else groups
+            target[(ident[1], ident[2])].append((value, ident))
     shares = {}
-    for members in groups.values():
-        total = len(members)
-        counts: dict[float, int] = defaultdict(int)
-        for value, _ in members:
-            counts[value] += 1
-        below, running = {}, 0
-        for value in sorted(counts):
-            below[value] = running
-            running += counts[value]
-        for value, ident in members:
-            above = total - below[value] - counts[value]
-            shares[ident] = (round(above / total, 4), round(below[value] / total, 4))
+    for group, members in groups.items():
+        ordered = sorted(value for value, _ in members)
+        total = len(ordered)
+        for value, ident in [*members, *placed.get(group, [])]:
+            below = bisect.bisect_left(ordered, value)
+            above = total - bisect.bisect_right(ordered, value)
+            shares[ident] = (round(above / total, 4), round(below / total, 4))
     return shares

@@ -138,7 +138,8 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
     kind = _kind(columns)
     index = {column: position for position, column in enumerate(columns)}
     resolver = CommuneResolver()
-    # Counts of commune rows, and of arrondissement rows (used only for communes without a row).
+    # Counts of each territory's rows (a commune nouvelle's include its former communes'), and
+    # of cities from their arrondissements' rows (used only for a city without a row of its own).
     direct: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(kind.indicators, 0))
     by_arrondissement: dict[str, dict[str, int]] = defaultdict(
         lambda: dict.fromkeys(kind.indicators, 0)
@@ -163,9 +164,13 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
         if insee is None:
             skipped += 1
             continue
-        target = by_arrondissement if resolver.is_arrondissement(code) else direct
-        for indicator, needed in kind.indicators.items():
-            target[insee][indicator] += sum(counts[column] for column in needed)
+        # An arrondissement's row is its own, and part of its city's when the city has none.
+        targets = [(direct, insee)]
+        if (city := resolver.city_of(code)) is not None:
+            targets.append((by_arrondissement, city))
+        for target, commune in targets:
+            for indicator, needed in kind.indicators.items():
+                target[commune][indicator] += sum(counts[column] for column in needed)
     bar.close()
     totals = {**by_arrondissement, **direct}
     values: Values = {

@@ -120,7 +120,9 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
         rows=places.rows,
         key=KEY,
         year=YEAR,
-        communes=resolver.current,
+        # The CNC locates each cinema in its arrondissement: they are covered, 0 included.
+        communes=resolver.current | set(resolver.cities),
+        cities=resolver.cities,
         info=INFO,
         path=path,
         sha256=sha256,

@@ -182,23 +182,34 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
             continue  # SRM: Lyon/Marseille sectors, not communes
         if not INSEE_CODE.match(code):
             raise ImportRefused(f"code commune « {code} » invalide", line=line, where="communes")
-        if kind in {"COMD", "COMA", "ARM"}:
-            parent = communes_by_id.get(_nullable(row["commune_parent_id"]))
+        parent = communes_by_id.get(_nullable(row["commune_parent_id"]))
+        if kind in {"COMD", "COMA", "ARM"} and parent is not None:
+            postal_by_commune[parent["id"]] |= postal_by_commune.get(row["id"], set())
+        if kind in {"COMD", "COMA"}:
             if parent is not None and parent["code"] != code:
                 alias_rows[code] = {
                     "commune_id": parent["code"],
                     "name": name_with_article(row["nom"], row["type_nom"]),
                     "kind": kind,
                 }
-                postal_by_commune[parent["id"]] |= postal_by_commune.get(row["id"], set())
             continue
-        departement = departements.get(row["departement_id"])
+        if kind == "ARM" and parent is None:
+            raise ImportRefused(
+                f"arrondissement {code} sans commune de rattachement", line=line, where="communes"
+            )
+        departement = departements.get(row["departement_id"]) or departements.get(
+            parent["departement_id"] if parent else ""
+        )
         if departement is None:
             raise ImportRefused(f"département inconnu pour {code}", line=line, where="communes")
-        commune_rows[code] = _commune_fields(row, departement, regions, epcis, line)
+        fields = _commune_fields(row, departement, regions, epcis, line)
+        if kind == "ARM" and parent is not None:
+            fields["kind"], fields["city_id"] = Commune.Kind.ARRONDISSEMENT, parent["code"]
+            fields["epci_id"] = fields["epci_id"] or _epci_code(parent, epcis)
+        commune_rows[code] = fields
     bar.close()
     for row in tables["communes"]:
-        if row["type"] == "COM" and row["code"] in commune_rows:
+        if row["type"] in {"COM", "ARM"} and row["code"] in commune_rows:
             commune_rows[row["code"]]["postal_codes"] = " ".join(
                 sorted(postal_by_commune.get(row["id"], ()))
             )
@@ -231,8 +242,16 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
         unchanged,
         deleted,
     )
-    result.notes.append(f"{len(alias_rows)} delegated/associated/arrondissement codes")
+    arrondissements = sum(1 for fields in commune_rows.values() if fields["city_id"])
+    result.notes.append(
+        f"{arrondissements} municipal arrondissements, {len(alias_rows)} delegated/associated codes"
+    )
     return result
+
+
+def _epci_code(row: dict, epcis: dict) -> str | None:
+    epci = epcis.get(_nullable(row["epci_id"]))
+    return epci["code"] if epci else None
 
 
 def _commune_fields(row: dict, departement: dict, regions: dict, epcis: dict, line: int) -> dict:
@@ -291,4 +310,6 @@ def _commune_fields(row: dict, departement: dict, regions: dict, epcis: dict, li
         "town_hall_latitude": hall_lat,
         "town_hall_longitude": hall_lon,
         "postal_codes": "",
+        "kind": Commune.Kind.COMMUNE,
+        "city_id": None,
     }

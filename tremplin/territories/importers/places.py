@@ -86,12 +86,18 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def place_counts(rows: dict[str, dict], communes: set[str]) -> dict[str, int]:
-    """How many places each commune holds, 0 for every commune of `communes` without any."""
+def place_counts(
+    rows: dict[str, dict], communes: set[str], cities: dict[str, str] | None = None
+) -> dict[str, int]:
+    """How many places each commune holds, 0 for every commune of `communes` without any; a
+    place in an arrondissement (a key of `cities`) counts for its city too."""
+    cities = cities or {}
     counts = dict.fromkeys(communes, 0)
     for fields in rows.values():
-        if fields["commune_id"] is not None:
-            counts[fields["commune_id"]] = counts.get(fields["commune_id"], 0) + 1
+        commune = fields["commune_id"]
+        for territory in (commune, cities.get(commune)):
+            if territory is not None:
+                counts[territory] = counts.get(territory, 0) + 1
     return counts
 
 
@@ -102,16 +108,18 @@ def places_and_counts_save(
     key: str,
     year: int,
     communes: set[str],
+    cities: dict[str, str] | None = None,
     info: SourceInfo,
     path: Path | None,
     sha256: str,
     result: ImportResult,
 ) -> ImportResult:
     """The places of `kind` and, in the same transaction, the indicator `key` for `year`: the
-    number of those places in every commune of `communes` (0 where there is none)."""
+    number of those places in every commune of `communes` (0 where there is none), a city's
+    including its arrondissements' (`cities`)."""
     values: Values = {
         (insee, key, year): (float(count), "")
-        for insee, count in place_counts(rows, communes).items()
+        for insee, count in place_counts(rows, communes, cities).items()
     }
     with transaction.atomic():
         indicator_values_save(
@@ -198,7 +206,7 @@ def check_external_id(value: str, *, line: int, column: str) -> str:
 
 
 class NearestCommune:
-    """The commune whose centroid is nearest to a point, found in a grid of 0.1° cells (a few
+    """The commune (or arrondissement) whose centroid is nearest to a point, found in a grid of 0.1° cells (a few
     communes per cell) instead of measuring the distance to every commune. Loaded on first use."""
 
     CELL = 0.1  # degrees
@@ -211,7 +219,14 @@ class NearestCommune:
 
     def _load(self) -> dict[tuple[int, int], list[tuple[float, float, str]]]:
         grid: dict[tuple[int, int], list[tuple[float, float, str]]] = defaultdict(list)
-        rows = Commune.objects.exclude(latitude=None).exclude(longitude=None)
+        # Paris, Lyon and Marseille are tiled by their arrondissements: a point there lands in
+        # its arrondissement (and counts for the city through it).
+        cities = Commune.objects.filter(kind=Commune.Kind.ARRONDISSEMENT).values("city_id")
+        rows = (
+            Commune.objects.exclude(latitude=None)
+            .exclude(longitude=None)
+            .exclude(insee__in=cities)
+        )
         # Without NULL coordinates (excluded above), which the stubs cannot know.
         located = cast(
             "Iterable[tuple[str, float, float, str]]",

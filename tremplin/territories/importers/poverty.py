@@ -5,7 +5,7 @@ Sheet "ENSEMBLE" (all households): titles on rows 1-4, labels on row 5, variable
 poverty rate at the 60 % threshold, `TP60<yy>`; the year comes from that code. Only communes with
 enough households are published: empty cells mean "not published" and give no value.
 
-Rates of arrondissements (Paris, Lyon, Marseille) are ignored: their commune has its own row. A
+Arrondissements (Paris, Lyon, Marseille) get their own rows, and their city its own. A
 rate cannot be added up, so a commune formed since the file's geography from several published
 former communes gets no value.
 """
@@ -92,7 +92,7 @@ def _read(
             insee = resolver.resolve(code)
             if insee is None:
                 skipped += 1
-            elif not resolver.is_arrondissement(code):
+            else:  # an arrondissement's own rate is its own: the city has its row too
                 rates[insee].append(rate)
         bar.close()
     finally:

@@ -180,6 +180,7 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
         key=KEY,
         year=YEAR,
         communes=resolver.current,
+        cities=resolver.cities,
         info=INFO,
         path=path,
         sha256=sha256,

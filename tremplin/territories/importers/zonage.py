@@ -4,9 +4,9 @@ Our copy is an extraction of CartoSanté made in 2025 and keyed by postal code, 
 header `Code_postal,Nom_commune,Zonage`, postal codes without their leading zero ("1400"),
 values "1_ZIP", "2_ZAC", "3_HZ", "4_ZAR" or "N/A - résultat non disponible".
 
-Each row is matched to a commune among those of its postal code: by name, then by the name of a
-delegated or associated commune, then the postal code's only commune. A commune that gets
-several zonages keeps the most favourable for installation aids (ZIP, then ZAC, ZAR, HZ).
+Each row is matched to a commune (or an arrondissement of Paris, Lyon or Marseille) among those
+of its postal code: by name, then by the name of a delegated or associated commune, then the
+postal code's only commune. A commune whose rows disagree gets no zonage (see `zonages_decide`).
 """
 
 import csv
@@ -35,8 +35,6 @@ COLUMNS = {"postal_code": "code_postal", "name": "nom_commune", "zonage": "zonag
 POSTAL_CODE = re.compile(r"^\d{4,5}$")
 ZONAGE = re.compile(r"^[1-4]_(ZIP|ZAC|HZ|ZAR)$")
 NOT_AVAILABLE = "N/A"
-# Most favourable first: the zonage a commune keeps when it gets several.
-PREFERENCE = ["ZIP", "ZAC", "ZAR", "HZ"]
 INFO = SourceInfo(
     key=KEY,
     title="Zonage des médecins généralistes (zones d’intervention prioritaire et d’action complémentaire)",
@@ -91,22 +89,53 @@ class CommuneMatcher:
         ):
             self.by_postal_code[code].append(insee)
         self.search_names = dict(Commune.objects.values_list("insee", "search_name"))
+        self.cities: dict[str, str] = dict(
+            Commune.objects.filter(kind=Commune.Kind.ARRONDISSEMENT).values_list("insee", "city_id")
+        )
         self.alias_names: dict[str, set[str]] = defaultdict(set)
         for insee, name in CommuneAlias.objects.values_list("commune_id", "name"):
             self.alias_names[insee].add(normalise_name(name))
 
-    def match(self, postal_code: str, name: str) -> str | None:
+    def match(self, postal_code: str, name: str) -> tuple[str, bool] | None:
+        """(INSEE code, whether the row names the commune itself) or None."""
         candidates = self.by_postal_code.get(postal_code, [])
         wanted = normalise_name(name)
         by_name = [insee for insee in candidates if self.search_names.get(insee) == wanted]
         if len(by_name) == 1:
-            return by_name[0]
+            return by_name[0], True
         by_alias = [insee for insee in candidates if wanted in self.alias_names[insee]]
         if len(by_alias) == 1:
-            return by_alias[0]
+            return by_alias[0], False
         if len(candidates) == 1:
-            return candidates[0]
+            return candidates[0], False
         return None
+
+
+Found = dict[str, dict[str, bool]]  # commune → zonage → named by a row naming the commune
+
+
+def zonages_decide(
+    found: Found, from_arrondissements: dict[str, set[str]]
+) -> tuple[dict[str, str], int]:
+    """(zonage of each commune, communes left without one), whatever the order of the rows.
+
+    A commune's own rows (naming it) decide; without any, its other rows (former communes,
+    the postal code's only commune) when they agree. Rows that disagree give no zonage — never
+    the most favourable picked for it. A city without rows of its own takes its arrondissements'
+    zonage only when they all share it; its profile otherwise shows their breakdown.
+    """
+    zonages, mixed = {}, 0
+    for insee, rows in found.items():
+        own = {zonage for zonage, named in rows.items() if named}
+        decisive = own or set(rows)
+        if len(decisive) == 1:
+            zonages[insee] = next(iter(decisive))
+        else:
+            mixed += 1
+    for city, zonages_found in from_arrondissements.items():
+        if city not in found and len(zonages_found) == 1:
+            zonages[city] = next(iter(zonages_found))
+    return zonages, mixed
 
 
 def _rows(path: Path) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
@@ -135,7 +164,8 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
         raise ImportRefused(
             "la base des communes est vide : lancez d’abord `manage.py import_communes`."
         )
-    zonages: dict[str, str] = {}
+    found: Found = {}
+    from_arrondissements: dict[str, set[str]] = {}
     not_available = unmatched = 0
     bar = Progress(len(rows), path.name, enabled=progress)
     for line, row in bar.wrap(rows):
@@ -144,17 +174,22 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
         if zonage is None:
             not_available += 1
             continue
-        insee = matcher.match(postal_code, row[columns["name"]])
-        if insee is None:
+        match = matcher.match(postal_code, row[columns["name"]])
+        if match is None:
             unmatched += 1
             continue
-        current = zonages.get(insee)
-        if current is None or PREFERENCE.index(zonage) < PREFERENCE.index(current):
-            zonages[insee] = zonage
+        insee, named = match
+        rows_found = found.setdefault(insee, {})
+        rows_found[zonage] = rows_found.get(zonage, False) or named
+        if (city := matcher.cities.get(insee)) is not None:
+            from_arrondissements.setdefault(city, set()).add(zonage)
     bar.close()
+    zonages, mixed = zonages_decide(found, from_arrondissements)
     values: Values = {(insee, KEY, YEAR): (None, zonage) for insee, zonage in zonages.items()}
     result = ImportResult(source=KEY, skipped=not_available + unmatched)
     result.notes.append(f"{not_available} rows without result (N/A), {unmatched} rows unmatched")
+    if mixed:
+        result.notes.append(f"{mixed} communes with differing zonages left without one")
     if unchanged_since_last_import(result, key=KEY, sha256=sha256, force=force, rows=len(values)):
         return result
     return indicator_values_save(

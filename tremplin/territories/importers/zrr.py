@@ -136,16 +136,23 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
         if insee is None:
             skipped += 1
             continue
-        target = arrondissements if resolver.is_arrondissement(code) else classes
-        target.setdefault(insee, set()).add(zrr)
+        classes.setdefault(insee, set()).add(zrr)
+        if (city := resolver.city_of(code)) is not None:
+            arrondissements.setdefault(city, set()).add(zrr)
     bar.close()
     values: Values = {}
     merged = 0
-    for insee, found in {**arrondissements, **classes}.items():
+    for insee, found in classes.items():
         if len(found) > 1:
             merged += 1
         code, label = found.pop() if len(found) == 1 else PARTIAL
         values[(insee, KEY, year)] = (CLASS_VALUES[code], label)
+    for city, found in arrondissements.items():
+        # A city without a row of its own takes its arrondissements' classement only when they
+        # all share it; otherwise its profile shows their breakdown, never one picked for it.
+        if (city, KEY, year) not in values and len(found) == 1:
+            code, label = found.pop()
+            values[(city, KEY, year)] = (CLASS_VALUES[code], label)
     info = SourceInfo(
         key=KEY,
         title="Classement des communes en zone de revitalisation rurale (ZRR)",
