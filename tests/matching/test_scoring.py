@@ -33,7 +33,7 @@ def test_it_ranks_the_least_served_communes_first_for_the_profession():
     assert names(result) == ["Lyon", "Bourganeuf", "Rochechouart", "Saint-Junien", "Limoges"]
     assert result.results[0].score > result.results[1].score > result.results[-1].score
     assert result.results[0].explanation.startswith(
-        "APL aux infirmiers parmi les 10 % les plus faibles"
+        "APL aux infirmières parmi les 10 % les plus faibles"
     )
 
 
@@ -258,7 +258,7 @@ def test_the_worked_example_of_the_documentation():
     assert "C" not in scores
     first = next(item for item in result.results if item.name == "A")
     assert first.explanation == (
-        "à 28 km de Limoges ; gare à 4 km ; APL aux infirmiers plus faible que 70 % des "
+        "à 28 km de Limoges ; gare à 4 km ; APL aux infirmières plus faible que 70 % des "
         "communes ; logement offert (1 annonce à moins de 10 km)"
     )
     assert first.caveats == "aucune annonce à moins de 10 km"

@@ -36,13 +36,20 @@ def collectivity_communes(organisation: Organisation) -> QuerySet[Commune]:
         OrganisationType.REGION: {"region_id": code},
     }
     lookup = lookups.get(organisation.type)
-    return Commune.objects.filter(**lookup) if lookup else Commune.objects.none()
+    if lookup is None:
+        return Commune.objects.none()
+    if organisation.type == OrganisationType.COMMUNE:
+        # Paris, Lyon and Marseille speak for their arrondissements too.
+        return Commune.objects.filter(Q(insee=code) | Q(city_id=code))
+    return Commune.objects.filter(**lookup)
 
 
 def collectivities_covering(commune: Commune) -> QuerySet[Organisation]:
-    """Verified collectivités whose area contains the commune (commune, EPCI, département,
-    région)."""
+    """Verified collectivités whose area contains the commune (commune — or the city of an
+    arrondissement —, EPCI, département, région)."""
     area = Q(type=OrganisationType.COMMUNE, territory_code=commune.insee)
+    if commune.city_id:  # an arrondissement: its city's collectivité covers it
+        area |= Q(type=OrganisationType.COMMUNE, territory_code=commune.city_id)
     area |= Q(type=OrganisationType.DEPARTEMENT, territory_code=commune.departement_id)
     area |= Q(type=OrganisationType.REGION, territory_code=commune.region_id)
     if commune.epci_id:

@@ -397,7 +397,9 @@ def matrix_build() -> CommuneMatrix:
     started = time.perf_counter()
     versions = (data_version(), offers_version())
     rows = list(
-        Commune.objects.order_by("insee").values_list(
+        Commune.objects.municipal()
+        .order_by("insee")
+        .values_list(
             "insee", "name", "departement_id", "epci_id", "population", "latitude", "longitude"
         )
     )

@@ -42,11 +42,26 @@ class IndicatorOut(Schema):
     share_above: float | None = Field(
         None, description="Part des communes dont la valeur est strictement plus élevée."
     )
+    published_for: str | None = Field(
+        None,
+        description="Code INSEE de la commune entière quand la source ne publie pas ce chiffre "
+        "par arrondissement (la valeur est alors celle de la ville).",
+    )
+    breakdown: dict[str, int] = Field(
+        default_factory=dict,
+        description="Pour une ville à arrondissements et une catégorie : nombre d’arrondissements "
+        "par catégorie (la ville n’a de catégorie propre que si la source la donne).",
+    )
 
 
 class CommuneDetail(Schema):
     insee: str
     name: str
+    kind: str = Field(description="COM pour une commune, ARM pour un arrondissement municipal.")
+    city: str | None = Field(None, description="Pour un arrondissement : le code de sa commune.")
+    arrondissements: list[str] = Field(
+        default_factory=list, description="Pour Paris, Lyon et Marseille : leurs arrondissements."
+    )
     population: int | None
     departement: str
     departement_name: str
@@ -99,6 +114,9 @@ def commune_detail(request: HttpRequest, insee: str) -> dict:
     return {
         "insee": commune.insee,
         "name": commune.name,
+        "kind": commune.kind,
+        "city": commune.city_id,
+        "arrondissements": [a.insee for a in selectors.arrondissements_of(commune)],
         "population": commune.population,
         "departement": commune.departement.code,
         "departement_name": commune.departement.name,
@@ -126,7 +144,9 @@ def commune_detail(request: HttpRequest, insee: str) -> dict:
                 "unit": str(INDICATORS[key].unit),
                 "year": view.year,
                 "source": view.source.publisher,
-                "share_above": view.share_above,
+                "share_above": None if view.published_for else view.share_above,
+                "published_for": view.published_for.insee if view.published_for else None,
+                "breakdown": dict(view.breakdown),
             }
             for key, view in indicators.items()
         ],

@@ -24,8 +24,11 @@ SECTIONS = {
     ECONOMY: _("Emploi et revenus"),
 }
 
-APL_CONSULTATIONS = _("consultations ou visites accessibles par an et par habitant standardisé")
-APL_FTE = _("ETP accessibles pour 100 000 habitants standardisés")
+# Units as the DREES workbooks print them (row 10, without the leading "En"); a test reads the
+# real workbooks to keep them so.
+APL_CONSULTATIONS = _("nombre de consultations/visites accessibles par habitant standardisé")
+APL_FTE = _("ETP pour 100 000 habitants standardisés")
+APL_FTE_WOMEN = _("ETP pour 100 000 habitantes standardisées")
 
 INDICATORS: dict[str, Indicator] = {
     i.key: i
@@ -40,8 +43,8 @@ INDICATORS: dict[str, Indicator] = {
             HEALTH,
             decimals=2,
         ),
-        Indicator("apl_inf", _("APL aux infirmiers"), APL_FTE, HEALTH),
-        Indicator("apl_sf", _("APL aux sages-femmes"), APL_FTE, HEALTH),
+        Indicator("apl_inf", _("APL aux infirmières"), APL_FTE, HEALTH),
+        Indicator("apl_sf", _("APL aux sages-femmes"), APL_FTE_WOMEN, HEALTH),
         Indicator("apl_cd", _("APL aux chirurgiens-dentistes"), APL_FTE, HEALTH),
         Indicator("apl_mk", _("APL aux masseurs-kinésithérapeutes"), APL_FTE, HEALTH),
         Indicator("zonage_mg", _("Zonage ARS des médecins"), _("zone"), HEALTH, kind="category"),

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import cast
 
 from django.core.cache import cache
-from django.db.models import FloatField, Max, Sum
-from django.db.models.functions import Cast
+from django.db.models import F, FloatField, Max, Sum
+from django.db.models.functions import Cast, Coalesce
 
 from tremplin.territories.models import Commune, DataSource, Departement, IndicatorValue
 
@@ -34,17 +34,18 @@ class MapArea:
 
 
 def departement_values(key: str) -> dict[str, float]:
-    """Population-weighted mean of an indicator's latest year, per département."""
+    """Weighted mean of an indicator's latest year over each département's communes: by the
+    weight its source gives (the standardised population of an APL), else by population."""
     year = IndicatorValue.objects.filter(key=key).aggregate(year=Max("year"))["year"]
     if year is None:
         return {}
+    weight = Coalesce(F("weight"), Cast("commune__population", FloatField()))
     rows = (
-        IndicatorValue.objects.filter(key=key, year=year, value__isnull=False)
-        .values("commune__departement_id")
-        .annotate(
-            weighted=Sum(Cast("value", FloatField()) * Cast("commune__population", FloatField())),
-            population=Sum("commune__population"),
+        IndicatorValue.objects.filter(
+            key=key, year=year, value__isnull=False, commune__kind=Commune.Kind.COMMUNE
         )
+        .values("commune__departement_id")
+        .annotate(weighted=Sum(Cast("value", FloatField()) * weight), population=Sum(weight))
     )
     return {
         row["commune__departement_id"]: row["weighted"] / row["population"]
@@ -56,7 +57,8 @@ def departement_values(key: str) -> dict[str, float]:
 def _grid() -> dict[tuple[int, int], str]:
     votes: dict[tuple[int, int], Counter] = defaultdict(Counter)
     located = (
-        Commune.objects.exclude(departement__code__startswith="97")
+        Commune.objects.municipal()
+        .exclude(departement__code__startswith="97")
         .exclude(latitude=None)
         .values_list("latitude", "longitude", "departement_id")
     )

@@ -1,14 +1,17 @@
 """Reads on territories: search, profiles, aggregates. Views and the API call these."""
 
 import bisect
+import math
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, F, FloatField, Max, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from tremplin.territories import geo
 from tremplin.territories.indicators import (
@@ -127,6 +130,11 @@ class IndicatorView:
     source: Any
     share_above: float | None
     share_below: float | None
+    # Set when the source publishes this figure for the whole city only (an arrondissement's
+    # profile then shows its city's value, saying so).
+    published_for: Commune | None = None
+    # For a city and a category: (category, number of arrondissements), most frequent first.
+    breakdown: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -134,6 +142,8 @@ class IndicatorView:
 
     @property
     def display(self) -> str:
+        if self.definition.kind == "category" and not self.category and self.breakdown:
+            return self.breakdown_text
         if self.definition.kind == "flag":
             return _("Oui") if self.value else _("Non")
         if self.definition.key == "zonage_mg":
@@ -148,17 +158,36 @@ class IndicatorView:
         return number
 
     @property
+    def breakdown_text(self) -> str:
+        """ "1 arrondissement en ZIP, 10 en ZAC, 9 hors zonage"."""
+        parts = []
+        for position, (category, count) in enumerate(self.breakdown):
+            phrase = _category_phrase(self.definition.key, category)
+            if position == 0:
+                noun = _("arrondissement") if count == 1 else _("arrondissements")
+                parts.append(f"{count} {noun} {phrase}")
+            else:
+                parts.append(f"{count} {phrase}")
+        return ", ".join(parts)
+
+    @property
+    def is_zero_supply(self) -> bool:
+        """An APL of 0 as the DREES publishes it: no supply accessible within its distances."""
+        return self.definition.key in APL_KEYS and self.value == 0
+
+    @property
     def rank_text(self) -> str:
         if self.share_above is None or self.definition.kind in {"category", "flag"}:
             return ""
-        if self.definition.kind == "count":
+        if self.definition.kind == "count" or self.published_for is not None:
             return ""
+        # Rounded down: a share never reads "100 %" (or more) when some communes are not in it.
         if self.share_above >= 0.5:
             return _("plus faible que %(share)s %% des communes") % {
-                "share": round(self.share_above * 100)
+                "share": math.floor(self.share_above * 100)
             }
         return _("plus élevé que %(share)s %% des communes") % {
-            "share": round((self.share_below or 0) * 100)
+            "share": math.floor((self.share_below or 0) * 100)
         }
 
     @property
@@ -168,8 +197,21 @@ class IndicatorView:
         return ""
 
 
-def commune_indicators(commune: Commune) -> dict[str, IndicatorView]:
-    """The latest value of each indicator of a commune, keyed by indicator key."""
+def _category_phrase(key: str, category: str) -> str:
+    if key == "zonage_mg":
+        return str(ZONAGE_PHRASES.get(category, category))
+    return f"« {category} »"
+
+
+ZONAGE_PHRASES = {
+    "ZIP": _lazy("en ZIP"),
+    "ZAC": _lazy("en ZAC"),
+    "ZAR": _lazy("en ZAR"),
+    "HZ": _lazy("hors zonage"),
+}
+
+
+def _latest_values(commune: Commune) -> dict[str, IndicatorView]:
     latest: dict[str, IndicatorView] = {}
     rows = (
         IndicatorValue.objects.filter(commune=commune)
@@ -189,6 +231,60 @@ def commune_indicators(commune: Commune) -> dict[str, IndicatorView]:
             share_below=row.share_below,
         )
     return latest
+
+
+def commune_indicators(commune: Commune) -> dict[str, IndicatorView]:
+    """The latest value of each indicator of a commune, keyed by indicator key.
+
+    An arrondissement shows its own values and, for sources that publish the city only, its
+    city's (marked `published_for`). A city shows, for each category its arrondissements are
+    classed in, their breakdown — and no single category unless the source gives one.
+    """
+    latest = _latest_values(commune)
+    if commune.city_id is not None and commune.city is not None:
+        for key, view in _latest_values(commune.city).items():
+            if key not in latest:
+                view.published_for = commune.city
+                latest[key] = view
+        return latest
+    for key, view in _arrondissement_breakdowns(commune).items():
+        if key in latest:
+            latest[key].breakdown = view.breakdown
+        else:
+            latest[key] = view
+    return latest
+
+
+def _arrondissement_breakdowns(city: Commune) -> dict[str, IndicatorView]:
+    """For each category indicator, how many of the city's arrondissements are in each category
+    (latest year); empty for a commune without arrondissements."""
+    keys = [key for key, definition in INDICATORS.items() if definition.kind == "category"]
+    rows = (
+        IndicatorValue.objects.filter(commune__city=city, key__in=keys)
+        .exclude(category="")
+        .select_related("source")
+        .order_by("key", "-year")
+    )
+    views: dict[str, IndicatorView] = {}
+    counted: dict[str, Counter[str]] = {}
+    for row in rows:
+        view = views.get(row.key)
+        if view is None:
+            views[row.key] = view = IndicatorView(
+                definition=INDICATORS[row.key],
+                value=None,
+                category="",
+                year=row.year,
+                source=row.source,
+                share_above=None,
+                share_below=None,
+            )
+            counted[row.key] = Counter()
+        if row.year == view.year:
+            counted[row.key][row.category] += 1
+    for key, view in views.items():
+        view.breakdown = sorted(counted[key].items(), key=lambda item: (-item[1], item[0]))
+    return views
 
 
 def indicator_sections(indicators: dict[str, IndicatorView]) -> list[dict]:
@@ -233,24 +329,42 @@ def places_nearest(
 
 def commune_profile(insee: str) -> Commune | None:
     return (
-        Commune.objects.select_related("departement", "region", "epci").filter(insee=insee).first()
+        Commune.objects.select_related("departement", "region", "epci", "city")
+        .filter(insee=insee)
+        .first()
     )
+
+
+def arrondissements_of(commune: Commune) -> list[Commune]:
+    """The municipal arrondissements of Paris, Lyon or Marseille, in code order; none elsewhere."""
+    if commune.is_arrondissement:
+        return []
+    return list(commune.arrondissements.order_by("insee").only("insee", "name", "city_id"))
 
 
 def area_summary(communes: QuerySet[Commune], *, scope: dict[str, str]) -> dict[str, Any]:
     """What an EPCI, a département or a région adds up to: population, counts, and the APL of
-    each profession weighted by population, as the DREES advises for averages.
+    each profession as the DREES aggregates it — the mean of its communes' APLs weighted by
+    their standardised population (given in the workbooks); by municipal population only for
+    a file without it, and the page says which.
 
-    `scope` filters communes by a direct field (`{"departement_id": "23"}`): the grouped
-    aggregates below then run as three queries whatever the number of communes.
+    Over the communes proper: an arrondissement is inside its city, already counted. `scope`
+    filters communes by a direct field (`{"departement_id": "23"}`): the grouped aggregates
+    below then run as three queries whatever the number of communes.
     """
+    communes = communes.filter(kind=Commune.Kind.COMMUNE)
     totals = communes.aggregate(population=Sum("population"), count=Count("insee"))
-    values = IndicatorValue.objects.filter(**{f"commune__{k}": v for k, v in scope.items()})
+    values = IndicatorValue.objects.filter(
+        commune__kind=Commune.Kind.COMMUNE, **{f"commune__{k}": v for k, v in scope.items()}
+    )
     wanted = [*APL_KEYS, *COUNT_KEYS]
     rows = (
         values.filter(key__in=wanted, value__isnull=False)
         .values("key", "year")
         .annotate(
+            standardised=Sum(F("value") * F("weight")),
+            weight_total=Sum("weight"),
+            unweighted=Count("id") - Count("weight"),
             weighted=Sum(F("value") * Cast("commune__population", FloatField())),
             population=Sum("commune__population"),
             total=Sum("value"),
@@ -262,11 +376,19 @@ def area_summary(communes: QuerySet[Commune], *, scope: dict[str, str]) -> dict[
         key = row["key"]
         if key in apl or key in counts:
             continue  # older year
-        if key in APL_KEYS and row["population"]:
+        if key in APL_KEYS and row["weight_total"] and not row["unweighted"]:
+            apl[key] = {
+                "definition": INDICATORS[key],
+                "value": row["standardised"] / row["weight_total"],
+                "year": row["year"],
+                "method": "standardised",
+            }
+        elif key in APL_KEYS and row["population"]:
             apl[key] = {
                 "definition": INDICATORS[key],
                 "value": row["weighted"] / row["population"],
                 "year": row["year"],
+                "method": "population",
             }
         elif key in COUNT_KEYS:
             counts[key] = {
@@ -292,7 +414,8 @@ def communes_by_need(communes: QuerySet[Commune], *, key: str = "apl_mg") -> Que
         "value"
     )[:1]
     return (
-        communes.only("insee", "name", "population")
+        communes.filter(kind=Commune.Kind.COMMUNE)
+        .only("insee", "name", "population")
         .annotate(need_value=Subquery(need))
         .order_by(F("need_value").asc(nulls_last=True), "name")
     )

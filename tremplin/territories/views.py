@@ -67,6 +67,7 @@ def commune(request: HttpRequest, insee: str) -> HttpResponse:
             "town_hall_point": _point_in_outline(commune),
             "sources": DataSource.objects.all(),
             "welcome_pages": territory_pages_for(commune),
+            "arrondissements": selectors.arrondissements_of(commune),
         },
     )
 

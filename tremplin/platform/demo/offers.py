@@ -221,7 +221,7 @@ def _cumulative(weights: dict) -> tuple[list, list[float]]:
 def _commune_pool(departements: list[str] | None) -> tuple[list[Commune], list[float]]:
     """Communes with coordinates and cumulative weights: the lower the APL of médecins
     généralistes (latest year), the likelier; hamlets less likely than bourgs."""
-    located = Commune.objects.exclude(latitude=None).exclude(longitude=None)
+    located = Commune.objects.municipal().exclude(latitude=None).exclude(longitude=None)
     if departements and located.filter(departement_id__in=departements).exists():
         located = located.filter(departement_id__in=departements)
     communes = list(located.select_related("departement").only(*POOL_FIELDS).order_by("insee"))

@@ -223,9 +223,7 @@ class NearestCommune:
         # its arrondissement (and counts for the city through it).
         cities = Commune.objects.filter(kind=Commune.Kind.ARRONDISSEMENT).values("city_id")
         rows = (
-            Commune.objects.exclude(latitude=None)
-            .exclude(longitude=None)
-            .exclude(insee__in=cities)
+            Commune.objects.exclude(latitude=None).exclude(longitude=None).exclude(insee__in=cities)
         )
         # Without NULL coordinates (excluded above), which the stubs cannot know.
         located = cast(
