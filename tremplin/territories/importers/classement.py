@@ -75,7 +75,10 @@ def mapping_parse(pairs: list[str], *, scheme: Scheme) -> dict[str, str]:
 def _known_labels(scheme: Scheme) -> dict[str, str]:
     """The scheme's own codes and French labels, accepted without a --map."""
     known = {normalise_name(c.code): c.code for c in scheme.categories}
-    known.update({normalise_name(str(c.label)): c.code for c in scheme.categories})
+    for category in scheme.categories:
+        label = normalise_name(str(category.label))
+        known[label] = category.code
+        known[label.removeprefix("zone ")] = category.code  # "Sous-dotée" for "Zone sous-dotée"
     return known
 
 
@@ -86,8 +89,9 @@ def _category(
     wanted = normalise_name(label)
     code = options.mapping.get(wanted, known.get(wanted))
     if code is None:
+        said = f"« {label} »" if label else "une cellule vide"
         raise ImportRefused(
-            f"colonne « {options.category_column} » : « {label} » n’est pas une catégorie de "
+            f"colonne « {options.category_column} » : {said} n’est pas une catégorie de "
             f"{options.scheme.name} ({', '.join(options.scheme.codes)}) ; "
             f'ajoutez --map "{label}=CATÉGORIE"',
             line=line,
