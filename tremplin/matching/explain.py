@@ -23,6 +23,7 @@ from tremplin.matching.scoring import (
     CRITERIA,
     DISTANCE_CRITERIA,
     PROFESSION_APL,
+    RURAL_LABELS,
     Importance,
     Query,
     Ranking,
@@ -113,6 +114,8 @@ class Explainer:
         self.criteria = self.query.criteria
         self._kind_counts: np.ndarray | None = None
         self._labels = {key: str(CRITERIA[key].label) for key in ranking.weights}
+        if "zrr" in self._labels and self.matrix.rural_scheme in RURAL_LABELS:
+            self._labels["zrr"] = str(RURAL_LABELS[self.matrix.rural_scheme])
 
     def contributions(self, row: int) -> list[Contribution]:
         """Every criterion that counts, for one commune, the largest contribution first."""
@@ -261,11 +264,17 @@ class Explainer:
         )
 
     def _text_zrr(self, row: int, satisfaction: float) -> str:
+        if self.matrix.rural_scheme == "frr":
+            if satisfaction >= 1:
+                return _("classée en France Ruralités Revitalisation (FRR)")
+            if satisfaction > 0:
+                return _("partiellement classée en FRR")
+            return _("non classée en FRR")
         if satisfaction >= 1:
-            return _("classée en ZRR")
+            return _("classée en ZRR en 2017 (classement remplacé par FRR le 1er juillet 2024)")
         if satisfaction > 0:
-            return _("partiellement classée en ZRR")
-        return _("hors ZRR")
+            return _("partiellement classée en ZRR en 2017 (remplacé par FRR en 2024)")
+        return _("hors ZRR en 2017 (classement remplacé par FRR en 2024)")
 
     def _text_proximite(self, row: int, satisfaction: float) -> str:
         origins = self.criteria.origins

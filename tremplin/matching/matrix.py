@@ -135,6 +135,9 @@ class CommuneMatrix:
     epci_present: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     epci_population: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     unpositioned: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    # What the "zrr" column holds: "frr" once an FRR classement is imported, else "zrr" (the
+    # 2017 classification), "" when neither is.
+    rural_scheme: str = ""
     index: dict[str, int] = field(default_factory=dict)
     built_in_ms: float = 0.0
     # Vectors derived from the matrix for one query shape (offers of a profession and kinds),
@@ -424,7 +427,8 @@ def matrix_build() -> CommuneMatrix:
     known = np.zeros((len(STATIC_COLUMNS), n), dtype=bool)
     raw: dict[str, np.ndarray] = {}
     zonage = np.full(n, -1, dtype=np.int8)
-    keys = [*APL_KEYS, "zonage_mg", "zrr", "unemployment", "schools_primary", "shops", "coastline"]
+    keys = [*APL_KEYS, "zonage_mg", "frr", "zrr", "unemployment", "schools_primary", "shops"]
+    keys.append("coastline")
     indicators = _indicator_rows(index, keys)
 
     def put(column: str, positions: np.ndarray, values: np.ndarray | list[float]) -> None:
@@ -454,8 +458,10 @@ def matrix_build() -> CommuneMatrix:
             for label in labels
         ]
         put("zonage", positions, [ZONAGE_SATISFACTION.get(label, np.nan) for label in labels])
-    zrr = raw_values("zrr")
-    put("zrr", np.arange(n), zrr)
+    # FRR replaced ZRR on 1 July 2024: the rural criterion reads it once imported.
+    frr, zrr = raw_values("frr"), raw_values("zrr")
+    rural_scheme = "frr" if "frr" in indicators else ("zrr" if "zrr" in indicators else "")
+    put("zrr", np.arange(n), frr if rural_scheme == "frr" else zrr)
     raw_values("unemployment")
     if "unemployment" in indicators:
         positions, values, _, above = indicators["unemployment"]
@@ -502,6 +508,7 @@ def matrix_build() -> CommuneMatrix:
         xyz=xyz,
         positioned=~unknown_position,
         unpositioned=np.flatnonzero(unknown_position),
+        rural_scheme=rural_scheme,
         population=population,
         size_class=size_class,
         columns=columns,

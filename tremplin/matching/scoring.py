@@ -25,6 +25,7 @@ from tremplin.matching.matrix import (
     unit_vectors,
 )
 from tremplin.territories.geo import EARTH_RADIUS_KM
+from tremplin.territories.indicators import PROFESSION_APL
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise, StrPromise
@@ -95,10 +96,15 @@ CRITERIA: dict[str, CriterionDefinition] = {
         CriterionDefinition("hopital", _("Site hospitalier à proximité"), PROFESSIONAL, 1.0),
         CriterionDefinition(
             "zrr",
-            _("Zone de revitalisation rurale (ZRR)"),
+            _("Commune rurale classée (FRR, ou ZRR de 2017 à défaut)"),
             PROFESSIONAL,
             0.5,
-            _("Exonérations fiscales pour qui s’y installe."),
+            _(
+                "France Ruralités Revitalisation (FRR), qui a remplacé les zones de "
+                "revitalisation rurale (ZRR) le 1er juillet 2024 ; tant que le classement FRR "
+                "n’est pas importé, le classement ZRR de 2017. Les mesures attachées au "
+                "classement sont présentées par l’ANCT."
+            ),
         ),
         CriterionDefinition("proximite", _("Près de chez moi"), PERSONAL, 1.0),
         CriterionDefinition("taille", _("Taille de la commune"), PERSONAL, 1.0),
@@ -115,6 +121,11 @@ CRITERIA: dict[str, CriterionDefinition] = {
             _("Taux de chômage de la zone d’emploi plus faible que la moitié des communes."),
         ),
     ]
+}
+# The rural criterion ("zrr", its name in the URL) under the classement it reads.
+RURAL_LABELS = {
+    "frr": _("France Ruralités Revitalisation (FRR)"),
+    "zrr": _("Zone de revitalisation rurale (ZRR, classement 2017, remplacé par FRR en 2024)"),
 }
 # Criteria read straight from a static column of the matrix.
 STATIC_CRITERIA = {
@@ -134,15 +145,6 @@ DISTANCE_CRITERIA = {
 DEFAULT_KM = {"proximite": 50, "gare": 10, "hopital": 30, "cinema": 15, "littoral": 20}
 MAX_KM = {"proximite": 1000, "gare": 200, "hopital": 200, "cinema": 200, "littoral": 200}
 
-# The APL the DREES publishes for a profession (apl_mk: not imported yet on most servers).
-PROFESSION_APL: dict[str, str] = {
-    Profession.GENERAL_PRACTITIONER: "apl_mg",
-    Profession.NURSE: "apl_inf",
-    Profession.ADVANCED_PRACTICE_NURSE: "apl_inf",
-    Profession.MIDWIFE: "apl_sf",
-    Profession.DENTIST: "apl_cd",
-    Profession.PHYSIOTHERAPIST: "apl_mk",
-}
 # The médecins' zonage is the only one imported: it concerns general practitioners.
 ZONAGE_PROFESSIONS = {Profession.GENERAL_PRACTITIONER}
 # Professions practised mostly in hospitals: a hospital nearby matters by default.

@@ -35,7 +35,11 @@ class OfferQuery(Schema):
         None, ge=1, le=selectors.MAX_RADIUS_KM, description="Rayon autour de la commune (km)."
     )
     logement: bool = Field(False, description="Seulement les annonces avec logement proposé.")
-    zonage: str = Field("", pattern="^(ZIP|ZAC|ZAR|HZ)?$", description="Zonage ARS.")
+    zonage: str = Field(
+        "",
+        pattern="^(ZIP|ZAC|ZAR|HZ|TSD|SD|INT|TD|SUR|NP)?$",
+        description="Zonage ARS de la profession de l’annonce (ZIP, ZAC… ; TSD, SD…).",
+    )
     cadre: PracticeSetting | None = Field(None, description="Cadre d’exercice.")
     tri: selectors.OfferSort | None = Field(None, description="Ordre des résultats.")
     page: int = Field(1, ge=1)

@@ -27,6 +27,9 @@ ZONAGE_CHOICES = [
     ("", _("Tous")),
     ("ZIP", _("Zone d’intervention prioritaire (ZIP)")),
     ("ZAC", _("Zone d’action complémentaire (ZAC)")),
+    # The paramedical professions' ARS zonages (each offer carries its profession's zonage).
+    ("TSD", _("Zone très sous-dotée")),
+    ("SD", _("Zone sous-dotée")),
 ]
 
 

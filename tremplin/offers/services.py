@@ -17,6 +17,7 @@ from tremplin.offers.events import offer_event_emit
 from tremplin.offers.models import Offer, OfferEventKind, OfferPhoto, OfferStatus
 from tremplin.territories.models import IndicatorValue
 from tremplin.territories.text import normalise_name
+from tremplin.territories.zonages import PROFESSION_ZONAGE
 
 EDITABLE = {OfferStatus.DRAFT, OfferStatus.REFUSED, OfferStatus.SUBMITTED, OfferStatus.PUBLISHED}
 CLOSED = {OfferStatus.FILLED, OfferStatus.EXPIRED, OfferStatus.WITHDRAWN}
@@ -24,16 +25,22 @@ MAX_PHOTOS = 6
 
 
 def offer_denormalise(offer: Offer) -> None:
-    """Copy what search filters on from the commune, and build the text search document."""
+    """Copy what search filters on from the commune, and build the text search document.
+
+    The zonage copied is the ARS zonage of the offer's profession (a nurse's offer never gets
+    the médecins' one), empty when the profession has none or it is not imported."""
     commune = offer.commune
     if commune is not None:
         offer.latitude, offer.longitude = commune.latitude, commune.longitude
         offer.departement_code, offer.region_code = commune.departement_id, commune.region_id
+        key = PROFESSION_ZONAGE.get(offer.profession)
         zonage = (
-            IndicatorValue.objects.filter(commune=commune, key="zonage_mg")
+            IndicatorValue.objects.filter(commune=commune, key=key)
             .order_by("-year")
             .values_list("category", flat=True)
             .first()
+            if key
+            else None
         )
         offer.zonage = zonage or ""
     else:

@@ -38,7 +38,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     if offer.is_public and not is_member:
         services.offer_view_count(offer=offer)
     commune = offer.commune
-    indicators = territory_selectors.commune_indicators(commune) if commune else {}
     station = []
     if commune and commune.latitude is not None and commune.longitude is not None:
         station = territory_selectors.places_nearest(
@@ -57,9 +56,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_saved": application_selectors.is_saved(request.user, offer),
             "metrics": offers_metrics([offer])[offer.pk] if is_member else None,
             "photos": offer.photos.all(),
-            "indicators": [
-                indicators[k] for k in ("apl_mg", "zonage_mg", "unemployment") if k in indicators
-            ],
+            "indicators": territory_selectors.profession_indicators(
+                commune, profession=offer.profession
+            )
+            if commune
+            else [],
             "nearest_station": station[0] if station else None,
             "is_member": is_member,
             "jsonld": _json_for_script(offer_job_posting(offer)) if offer.is_public else "",

@@ -5,6 +5,9 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from tremplin.core.professions import Profession
+from tremplin.territories.zonages import SCHEMES, ZONAGE_KEYS
+
 
 @dataclass(frozen=True)
 class Indicator:
@@ -30,6 +33,8 @@ APL_CONSULTATIONS = _("nombre de consultations/visites accessibles par habitant 
 APL_FTE = _("ETP pour 100 000 habitants standardisés")
 APL_FTE_WOMEN = _("ETP pour 100 000 habitantes standardisées")
 
+SCHEMES_LABELS = {scheme.key: scheme.label for scheme in SCHEMES.values()}
+
 INDICATORS: dict[str, Indicator] = {
     i.key: i
     for i in [
@@ -47,7 +52,10 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("apl_sf", _("APL aux sages-femmes"), APL_FTE_WOMEN, HEALTH),
         Indicator("apl_cd", _("APL aux chirurgiens-dentistes"), APL_FTE, HEALTH),
         Indicator("apl_mk", _("APL aux masseurs-kinésithérapeutes"), APL_FTE, HEALTH),
-        Indicator("zonage_mg", _("Zonage ARS des médecins"), _("zone"), HEALTH, kind="category"),
+        *(
+            Indicator(key, SCHEMES_LABELS[key], _("zone"), HEALTH, kind="category")
+            for key in ZONAGE_KEYS
+        ),
         Indicator(
             "schools_primary",
             _("Écoles maternelles et élémentaires"),
@@ -76,7 +84,17 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("campings", _("Campings"), _("campings"), DAILY_LIFE, kind="count", decimals=0),
         Indicator("coastline", _("Commune littorale"), "", DAILY_LIFE, kind="flag"),
         Indicator("employment_zone", _("Zone d’emploi"), "", ECONOMY, kind="category"),
-        Indicator("zrr", _("Zone de revitalisation rurale (ZRR)"), "", ECONOMY, kind="category"),
+        Indicator("frr", SCHEMES_LABELS["frr"], "", ECONOMY, kind="category"),
+        Indicator(
+            "zrr",
+            _(
+                "Zone de revitalisation rurale (ZRR, classement 2017, remplacé par France "
+                "Ruralités Revitalisation le 1er juillet 2024)"
+            ),
+            "",
+            ECONOMY,
+            kind="category",
+        ),
         Indicator(
             "unemployment",
             _("Taux de chômage de la zone d’emploi"),
@@ -99,29 +117,17 @@ INDICATORS: dict[str, Indicator] = {
 
 APL_KEYS = ["apl_mg", "apl_mg_65", "apl_inf", "apl_sf", "apl_cd", "apl_mk"]
 
-# What the médecins' zonage means for someone who wants to settle (ARS zonage, code de la santé
-# publique L.1434-4). Amounts change: the page always points to the ARS.
-ZONAGE_MEANINGS = {
-    "ZIP": _(
-        "Zone d’intervention prioritaire : la plus sous-dotée. Les médecins qui s’y installent ou y "
-        "exercent sont éligibles aux aides de l’Assurance maladie (contrats d’aide à l’installation "
-        "et de stabilisation), de l’État (contrat d’engagement de service public) et des collectivités, "
-        "et à des exonérations fiscales."
-    ),
-    "ZAC": _(
-        "Zone d’action complémentaire : sous-dotée, avec des aides de l’État et des collectivités "
-        "(par exemple le contrat d’engagement de service public), mais pas les aides "
-        "conventionnelles de l’Assurance maladie réservées aux ZIP."
-    ),
-    "ZAR": _(
-        "Zone d’accompagnement régional : zone de vigilance définie par l’ARS, avec des aides "
-        "régionales spécifiques selon les régions."
-    ),
-    "HZ": _("Hors zonage : pas d’aide spécifique à l’installation liée au zonage."),
+# The APL the DREES publishes for a profession (apl_mk: not imported yet on most servers).
+PROFESSION_APL: dict[str, str] = {
+    Profession.GENERAL_PRACTITIONER: "apl_mg",
+    Profession.NURSE: "apl_inf",
+    Profession.ADVANCED_PRACTICE_NURSE: "apl_inf",
+    Profession.MIDWIFE: "apl_sf",
+    Profession.DENTIST: "apl_cd",
+    Profession.PHYSIOTHERAPIST: "apl_mk",
 }
-ZONAGE_LABELS = {
-    "ZIP": _("Zone d’intervention prioritaire (ZIP)"),
-    "ZAC": _("Zone d’action complémentaire (ZAC)"),
-    "ZAR": _("Zone d’accompagnement régional (ZAR)"),
-    "HZ": _("Hors zonage"),
-}
+
+# The médecins' zonage (ARS, code de la santé publique L.1434-4): labels and neutral meanings
+# declared with the other classements in zonages.py.
+ZONAGE_LABELS = {c.code: c.label for c in SCHEMES["zonage_medecins"].categories}
+ZONAGE_MEANINGS = {c.code: c.meaning for c in SCHEMES["zonage_medecins"].categories}

@@ -173,6 +173,8 @@ class DataSource(models.Model):
     url = models.URLField(_("adresse de publication"), max_length=500, blank=True)
     licence = models.CharField(_("licence"), max_length=120, blank=True)
     year = models.PositiveSmallIntegerField(_("millésime"), null=True, blank=True)
+    # The date of the text that published the data (an arrêté of classement), when known.
+    published_on = models.DateField(_("publié le"), null=True, blank=True)
     file_name = models.CharField(max_length=300, blank=True)
     file_sha256 = models.CharField(max_length=64, blank=True)
     rows = models.PositiveIntegerField(default=0)

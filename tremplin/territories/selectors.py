@@ -17,13 +17,18 @@ from tremplin.territories import geo
 from tremplin.territories.indicators import (
     APL_KEYS,
     INDICATORS,
+    PROFESSION_APL,
     SECTIONS,
-    ZONAGE_LABELS,
-    ZONAGE_MEANINGS,
     Indicator,
 )
 from tremplin.territories.models import Commune, DataSource, IndicatorValue, Place, PostalCode
 from tremplin.territories.text import normalise_name
+from tremplin.territories.zonages import (
+    PROFESSION_ZONAGE,
+    SCHEMES_BY_KEY,
+    category_label,
+    category_meaning,
+)
 
 INSEE_QUERY = re.compile(r"^(\d{5}|2[ab]\d{3})$", re.IGNORECASE)
 POSTAL_QUERY = re.compile(r"^\d{2,5}$")
@@ -146,8 +151,8 @@ class IndicatorView:
             return self.breakdown_text
         if self.definition.kind == "flag":
             return _("Oui") if self.value else _("Non")
-        if self.definition.key == "zonage_mg":
-            return str(ZONAGE_LABELS.get(self.category, self.category))
+        if self.definition.key in SCHEMES_BY_KEY:
+            return category_label(self.definition.key, self.category)
         if self.definition.kind == "category":
             return self.category
         if self.value is None:
@@ -192,8 +197,8 @@ class IndicatorView:
 
     @property
     def meaning(self) -> str:
-        if self.definition.key == "zonage_mg":
-            return str(ZONAGE_MEANINGS.get(self.category, ""))
+        if self.definition.kind == "category":
+            return category_meaning(self.definition.key, self.category)
         return ""
 
 
@@ -287,12 +292,19 @@ def _arrondissement_breakdowns(city: Commune) -> dict[str, IndicatorView]:
     return views
 
 
-def indicator_sections(indicators: dict[str, IndicatorView]) -> list[dict]:
-    """Every registered indicator grouped by section, known or not (shown as unavailable)."""
+def indicator_sections(
+    indicators: dict[str, IndicatorView], *, not_imported: frozenset[str] = frozenset()
+) -> list[dict]:
+    """Every registered indicator grouped by section, known or not (shown as unavailable, or
+    as not imported for the classements in `not_imported`)."""
     sections = []
     for section, title in SECTIONS.items():
         items = [
-            {"definition": definition, "view": indicators.get(key)}
+            {
+                "definition": definition,
+                "view": indicators.get(key),
+                "not_imported": key in not_imported,
+            }
             for key, definition in INDICATORS.items()
             if definition.section == section
         ]
@@ -419,3 +431,50 @@ def communes_by_need(communes: QuerySet[Commune], *, key: str = "apl_mg") -> Que
         .annotate(need_value=Subquery(need))
         .order_by(F("need_value").asc(nulls_last=True), "name")
     )
+
+
+def classements_not_imported(commune: Commune) -> frozenset[str]:
+    """The classements (FRR, each profession's ARS zonage) with no value in the commune's
+    région: their file (the national one, or this région's ARS arrêté) was not imported."""
+    loaded = set(
+        IndicatorValue.objects.filter(
+            key__in=list(SCHEMES_BY_KEY), commune__region_id=commune.region_id
+        )
+        .values_list("key", flat=True)
+        .distinct()
+    )
+    return frozenset(SCHEMES_BY_KEY) - loaded
+
+
+@dataclass(frozen=True)
+class NotImported:
+    """A line for a classement whose file was not imported: said, never replaced by another."""
+
+    definition: Indicator
+    source: None = None
+    year: None = None
+    rank_text: str = ""
+    not_imported: bool = True
+
+    @property
+    def display(self) -> str:
+        return _("non importé")
+
+
+def profession_indicators(
+    commune: Commune, *, profession: str
+) -> list["IndicatorView | NotImported"]:
+    """What an offer's page shows about its commune for the offer's profession: the APL of the
+    profession (if the DREES publishes one), its ARS zonage (or that it is not imported: never
+    another profession's), and the unemployment rate of the employment zone."""
+    indicators = commune_indicators(commune)
+    lines: list[IndicatorView | NotImported] = []
+    apl = PROFESSION_APL.get(profession)
+    if apl and apl in indicators:
+        lines.append(indicators[apl])
+    zonage = PROFESSION_ZONAGE.get(profession)
+    if zonage:
+        lines.append(indicators.get(zonage) or NotImported(INDICATORS[zonage]))
+    if "unemployment" in indicators:
+        lines.append(indicators["unemployment"])
+    return lines

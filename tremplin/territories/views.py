@@ -62,7 +62,9 @@ def commune(request: HttpRequest, insee: str) -> HttpResponse:
         {
             "commune": commune,
             "indicators": indicators,
-            "sections": selectors.indicator_sections(indicators),
+            "sections": selectors.indicator_sections(
+                indicators, not_imported=selectors.classements_not_imported(commune)
+            ),
             "nearby": nearby,
             "town_hall_point": _point_in_outline(commune),
             "sources": DataSource.objects.all(),

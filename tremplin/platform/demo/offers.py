@@ -31,6 +31,7 @@ from tremplin.offers.services import offer_denormalise
 from tremplin.organisations.models import Organisation
 from tremplin.territories.models import Commune, IndicatorValue
 from tremplin.territories.text import normalise_name
+from tremplin.territories.zonages import PROFESSION_ZONAGE
 
 BATCH_SIZE = 1000
 BULK_FROM = 1000
@@ -178,23 +179,24 @@ def offers_generate(
     return created
 
 
-def _latest_zonages() -> dict[str, str]:
-    """Each commune's zonage of médecins, latest year: what offer_denormalise reads."""
+def _latest_zonages() -> dict[tuple[str, str], str]:
+    """Each commune's ARS zonage of each profession, latest year, by (key, commune): what
+    offer_denormalise reads."""
     rows = (
-        IndicatorValue.objects.filter(key="zonage_mg")
+        IndicatorValue.objects.filter(key__in=set(PROFESSION_ZONAGE.values()))
         .order_by("commune_id", "year")
-        .values_list("commune_id", "category")
+        .values_list("key", "commune_id", "category")
     )
-    return {commune: category or "" for commune, category in rows}
+    return {(key, commune): category or "" for key, commune, category in rows}
 
 
-def _denormalise_in_bulk(offer: Offer, *, zonages: dict[str, str]) -> None:
+def _denormalise_in_bulk(offer: Offer, *, zonages: dict[tuple[str, str], str]) -> None:
     """offer_denormalise for a generated offer, without its query and label lookups."""
     commune = offer.commune
     assert commune is not None  # generated offers are placed in a commune of the pool
     offer.latitude, offer.longitude = commune.latitude, commune.longitude
     offer.departement_code, offer.region_code = commune.departement_id, commune.region_id
-    offer.zonage = zonages.get(commune.insee, "")
+    offer.zonage = zonages.get((PROFESSION_ZONAGE.get(offer.profession, ""), commune.insee), "")
     # Normalising the parts one by one gives the same text as normalising them joined; the
     # paragraphs and names repeat, so each is normalised once (a third of the run otherwise).
     parts = [

@@ -13,6 +13,7 @@ import urllib.request
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
@@ -45,6 +46,7 @@ class SourceInfo:
     url: str = ""
     licence: str = "Licence Ouverte / Etalab 2.0"
     year: int | None = None
+    published_on: date | None = None  # the date of the text (arrêté) that published the data
 
 
 @dataclass
@@ -139,6 +141,7 @@ def source_record(info: SourceInfo, *, path: Path | None, sha256: str, rows: int
             "url": info.url,
             "licence": info.licence,
             "year": info.year,
+            "published_on": info.published_on,
             "file_name": path.name if path else "",
             "file_sha256": sha256,
             "rows": rows,
@@ -286,8 +289,10 @@ def indicator_values_save(
     scope: set[tuple[str, int]],
     result: ImportResult,
     weights: dict[tuple[str, str, int], float | None] | None = None,
+    regions: set[str] | None = None,
 ) -> ImportResult:
-    """Replace, atomically, the values of the (key, year) pairs in `scope` by `values`.
+    """Replace, atomically, the values of the (key, year) pairs in `scope` by `values` (only
+    those of communes of `regions` when given: a regional file leaves the others alone).
 
     Ranks (shares of communes above and below) are computed here, over the values of the
     communes proper of each (key, year); an arrondissement is placed among them. `weights` are
@@ -304,7 +309,10 @@ def indicator_values_save(
         source = source_record(info, path=path, sha256=sha256, rows=len(values))
         existing: dict[tuple[str, str, int], tuple] = {}
         for key, year in scope:
-            for row in IndicatorValue.objects.filter(key=key, year=year).values_list(
+            rows = IndicatorValue.objects.filter(key=key, year=year)
+            if regions is not None:
+                rows = rows.filter(commune__region_id__in=regions)
+            for row in rows.values_list(
                 "pk",
                 "commune_id",
                 "value",
