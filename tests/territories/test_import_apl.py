@@ -208,4 +208,18 @@ def test_it_imports_the_real_drees_workbook():
     assert values(year=2022)["01001"] == 1.89
     assert values("apl_mg_65")["01001"] == 1.881
     assert len(values()) > 34_000
-    assert "75056" in values()
+    # Arrondissements as published; each city the mean of its arrondissements weighted by
+    # their standardised population.
+    rows = IndicatorValue.objects.filter(key="apl_mg", year=2023)
+    for city, count in [("75056", 20), ("69123", 9), ("13055", 16)]:
+        parts = list(rows.filter(commune__city_id=city).values_list("value", "weight"))
+        assert len(parts) == count
+        mean = sum(v * w for v, w in parts) / sum(w for _, w in parts)
+        assert values()[city] == pytest.approx(mean, abs=5e-4)
+    assert values()["75112"] == 4.221  # Paris 12e, as published
+    # Haut Valromey (01187) absorbed Ruffieu (01330) after the file's geography: both rows,
+    # weighted by standardised population, whatever their order in the file.
+    assert values()["01187"] == pytest.approx(
+        (0.694 * 657.632 + 1.078 * 194.496) / (657.632 + 194.496), abs=5e-4
+    )
+    assert rows.get(commune_id="01187").weight == pytest.approx(852.128)

@@ -6,7 +6,8 @@ from tests.conftest import OPEN_DATA_DIR
 from tests.territories.factories import CommuneAliasFactory, CommuneFactory, arrondissement_make
 from tremplin.territories.importers import communes, zonage
 from tremplin.territories.importers.base import ImportRefused
-from tremplin.territories.models import DataSource, IndicatorValue, PostalCode
+from tremplin.territories.models import Commune, DataSource, IndicatorValue, PostalCode
+from tremplin.territories.selectors import commune_indicators
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +151,9 @@ def test_real_file() -> None:
     assert values["01001"] == (None, "ZAC")  # L'Abergement-Clémenciat
     assert result.created > 34_000
     assert result.skipped < 500
+    # Arrondissements have their own zonage; the cities, whose arrondissements differ, none.
+    assert values["75119"] == (None, "ZIP") and values["75101"] == (None, "HZ")
+    assert values["13215"] == (None, "ZIP")
+    assert {"75056", "69123", "13055"}.isdisjoint(values)
+    paris = commune_indicators(Commune.objects.get(insee="75056"))["zonage_mg"]
+    assert paris.display == "11 arrondissements en ZAC, 8 hors zonage, 1 en ZIP"
