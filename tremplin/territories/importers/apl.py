@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tremplin.territories.importers.base import (
+    UNKNOWN_CODE,
     CommuneResolver,
     ImportRefused,
     ImportResult,
@@ -114,7 +115,7 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
     weights: dict[tuple[str, str, int], float | None] = {}
     scope: set[tuple[str, int]] = set()
     key = title = ""
-    skipped = 0
+    skipped = merged = 0
     bar = Progress(None, path.name, enabled=progress)
     for year, sheet in sheets:
         where = f"feuille « {sheet.title} »"
@@ -167,7 +168,11 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
                 else None
             )
             rows.append(_Row(code=code, measures=measures, weight=weight))
-        for insee, parts in territory_rows(rows, resolver).items():
+        grouped = territory_rows(rows, resolver)
+        merged = sum(
+            1 for insee, parts in grouped.items() if len(parts) > 1 and insee in resolver.current
+        )
+        for insee, parts in grouped.items():
             for measure in parts[0].measures:
                 value, weight = _combined(parts, measure)
                 if value is not None:
@@ -182,7 +187,11 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
         url=URL,
         year=max(year for year, _ in sheets),
     )
-    result = ImportResult(source=key, skipped=skipped)
+    result = ImportResult(source=key, skipped=skipped, rows_read=bar.done)
+    result.unmatched_add(UNKNOWN_CODE, skipped)
+    result.conflicts_add(
+        "communes nouvelles publiées avec leurs anciennes communes (moyenne pondérée)", merged
+    )
     if unchanged_since_last_import(result, key=key, sha256=sha256, force=force, rows=len(values)):
         return result
     return indicator_values_save(

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from tremplin.territories.models import Commune, CommuneAlias, DataSource, IndicatorValue
 
+UNKNOWN_CODE = "code absent de la base des communes (ni commune actuelle, ni ancienne commune)"
 INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 DOWNLOAD_TIMEOUT = 60
 
@@ -58,6 +59,20 @@ class ImportResult:
     deleted: int = 0
     skipped: int = 0
     notes: list[str] = field(default_factory=list)
+    # What `manage.py data_audit` reports: data rows read, territories that got a value, rows
+    # not matched (reason → rows) and territories whose rows disagree (what → territories).
+    rows_read: int = 0
+    territories: int = 0
+    unmatched: dict[str, int] = field(default_factory=dict)
+    conflicts: dict[str, int] = field(default_factory=dict)
+
+    def unmatched_add(self, reason: str, rows: int) -> None:
+        if rows:
+            self.unmatched[reason] = self.unmatched.get(reason, 0) + rows
+
+    def conflicts_add(self, what: str, territories: int) -> None:
+        if territories:
+            self.conflicts[what] = self.conflicts.get(what, 0) + territories
 
     def summary(self) -> str:
         text = (
@@ -305,6 +320,7 @@ def indicator_values_save(
         Commune.objects.filter(kind=Commune.Kind.ARRONDISSEMENT).values_list("insee", flat=True)
     )
     shares = _shares(values, placed_only=arrondissements)
+    result.territories = len({commune for commune, _key, _year in values})
     with transaction.atomic():
         source = source_record(info, path=path, sha256=sha256, rows=len(values))
         existing: dict[tuple[str, str, int], tuple] = {}

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tremplin.territories.importers.base import (
+    UNKNOWN_CODE,
     CommuneResolver,
     ImportRefused,
     ImportResult,
@@ -181,7 +182,8 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
     info = SourceInfo(
         key=kind.key, title=TITLE.format(kind.title), publisher="INSEE", url=URL, year=year
     )
-    result = ImportResult(source=kind.key, skipped=skipped)
+    result = ImportResult(source=kind.key, skipped=skipped, rows_read=bar.done)
+    result.unmatched_add(UNKNOWN_CODE, skipped)
     if unchanged_since_last_import(
         result, key=kind.key, sha256=sha256, force=force, rows=len(values)
     ):

@@ -8,6 +8,7 @@ list is exhaustive: a commune without a cinema has 0)."""
 from pathlib import Path
 
 from tremplin.territories.importers.base import (
+    UNKNOWN_CODE,
     CommuneResolver,
     ImportRefused,
     ImportResult,
@@ -109,7 +110,9 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
     for line, cells in bar.wrap(table.rows()):
         places.add(line, {name: cells[column] for name, column in COLUMNS.items()})
     bar.close()
-    result = ImportResult(source=KEY, skipped=places.no_point + places.unknown)
+    result = ImportResult(source=KEY, skipped=places.no_point + places.unknown, rows_read=bar.done)
+    result.unmatched_add(UNKNOWN_CODE, places.unknown)
+    result.unmatched_add("sans coordonnées", places.no_point)
     result.notes.extend(places.notes())
     if unchanged_since_last_import(
         result, key=KEY, sha256=sha256, force=force, rows=len(places.rows)

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from tremplin.territories.importers.base import (
+    UNKNOWN_CODE,
     CommuneResolver,
     ImportRefused,
     ImportResult,
@@ -105,7 +106,8 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
     values: Values = {(insee, KEY, YEAR): (0.0, "") for insee in resolver.current}
     for insee, (classement, _own) in listed.items():
         values[(insee, KEY, YEAR)] = (1.0, classement)
-    result = ImportResult(source=KEY, skipped=skipped)
+    result = ImportResult(source=KEY, skipped=skipped, rows_read=bar.done)
+    result.unmatched_add(UNKNOWN_CODE, skipped)
     result.notes.append(f"{len(listed)} coastal communes")
     if unchanged_since_last_import(result, key=KEY, sha256=sha256, force=force, rows=len(values)):
         return result

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from tremplin.territories.importers.base import (
+    UNKNOWN_CODE,
     CommuneResolver,
     ImportRefused,
     ImportResult,
@@ -77,11 +78,12 @@ class Zones:
         self.resolver = resolver
         self.zones: dict[str, str] = {}
         self.direct: set[str] = set()
-        self.skipped = 0
+        self.skipped = self.read = 0
 
     def add(self, row: tuple, columns: dict[str, int], line: int) -> None:
         code = check_insee(row[columns["code"]], line=line, where=WHERE)
         zone = _zone(row, columns, line)
+        self.read += 1
         insee = self.resolver.resolve(code)
         if insee is None:
             self.skipped += 1
@@ -141,7 +143,8 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
         url=URL,
         year=year,
     )
-    result = ImportResult(source=SOURCE_KEY, skipped=zones.skipped)
+    result = ImportResult(source=SOURCE_KEY, skipped=zones.skipped, rows_read=zones.read)
+    result.unmatched_add(UNKNOWN_CODE, zones.skipped)
     result.notes.append(f"{len(set(zones.zones.values()))} employment zones")
     if unchanged_since_last_import(
         result, key=SOURCE_KEY, sha256=sha256, force=force, rows=len(values)

@@ -141,7 +141,9 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
     for line, cells in bar.wrap(table.rows()):
         places.add(line, cells)
     bar.close()
-    result = ImportResult(source=KEY, skipped=places.no_point)
+    result = ImportResult(source=KEY, skipped=places.no_point, rows_read=bar.done)
+    result.unmatched_add("sans coordonnées", places.no_point)
+    result.unmatched_add("loin de toute commune de la base (gardé sans commune)", places.outside)
     result.notes.extend(places.notes())
     if unchanged_since_last_import(
         result, key=KEY, sha256=sha256, force=force, rows=len(places.rows)

@@ -15,6 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from tremplin.territories.importers.base import (
+    UNKNOWN_CODE,
     CommuneResolver,
     ImportRefused,
     ImportResult,
@@ -107,6 +108,7 @@ def _read(
 def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResult:
     sha256 = sha256_of(path)
     rates, year, skipped = _read(path, resolver=CommuneResolver(), progress=progress)
+    read_rows = sum(len(published) for published in rates.values()) + skipped
     values: Values = {}
     unpublished = ambiguous = 0
     for insee, published in rates.items():
@@ -125,7 +127,13 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
         url=URL,
         year=year,
     )
-    result = ImportResult(source=KEY, skipped=skipped + ambiguous)
+    result = ImportResult(source=KEY, skipped=skipped + ambiguous, rows_read=read_rows)
+    result.unmatched_add(UNKNOWN_CODE, skipped)
+    result.unmatched_add("taux non publié (secret statistique : trop peu de ménages)", unpublished)
+    result.conflicts_add(
+        "communes nouvelles publiées en plusieurs anciennes communes (un taux ne s’additionne pas)",
+        ambiguous,
+    )
     if unpublished:
         result.notes.append(f"{unpublished} communes without a published rate")
     if ambiguous:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tremplin.territories.importers.base import (
     INSEE_CODE,
+    UNKNOWN_CODE,
     CommuneResolver,
     ImportRefused,
     ImportResult,
@@ -168,7 +169,9 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
     places = StationPlaces(resolver)
     for platforms_of_station in _stations(platforms):
         places.add(platforms_of_station)
-    result = ImportResult(source=KEY, skipped=places.no_point + places.unknown)
+    result = ImportResult(source=KEY, skipped=places.no_point + places.unknown, rows_read=bar.done)
+    result.unmatched_add(UNKNOWN_CODE, places.unknown)
+    result.unmatched_add("gare sans coordonnées", places.no_point)
     result.notes.extend(places.notes())
     if unchanged_since_last_import(
         result, key=KEY, sha256=sha256, force=force, rows=len(places.rows)

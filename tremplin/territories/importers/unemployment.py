@@ -173,7 +173,8 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
         url=URL,
         year=year,
     )
-    result = ImportResult(source=KEY, skipped=skipped)
+    result = ImportResult(source=KEY, skipped=skipped, rows_read=len(zones))
+    result.unmatched_add("commune d’une zone d’emploi sans taux pour ce trimestre", skipped)
     result.notes.append(f"{label}, {len(zones)} employment zones")
     if skipped:
         result.notes.append(f"{skipped} communes in a zone without a rate for {label}")

@@ -186,7 +186,12 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
     bar.close()
     zonages, mixed = zonages_decide(found, from_arrondissements)
     values: Values = {(insee, KEY, YEAR): (None, zonage) for insee, zonage in zonages.items()}
-    result = ImportResult(source=KEY, skipped=not_available + unmatched)
+    result = ImportResult(source=KEY, skipped=not_available + unmatched, rows_read=bar.done)
+    result.unmatched_add("résultat non disponible (N/A) dans le fichier", not_available)
+    result.unmatched_add(
+        "code postal inconnu, ou plusieurs communes sans nom correspondant", unmatched
+    )
+    result.conflicts_add("communes aux lignes de zonages différents (laissées sans zonage)", mixed)
     result.notes.append(f"{not_available} rows without result (N/A), {unmatched} rows unmatched")
     if mixed:
         result.notes.append(f"{mixed} communes with differing zonages left without one")

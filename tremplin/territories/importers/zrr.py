@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 from tremplin.territories.importers.base import (
+    UNKNOWN_CODE,
     CommuneResolver,
     ImportRefused,
     ImportResult,
@@ -159,7 +160,12 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
         publisher="ANCT",
         year=year,
     )
-    result = ImportResult(source=KEY, skipped=skipped)
+    result = ImportResult(source=KEY, skipped=skipped, rows_read=bar.done)
+    result.unmatched_add(UNKNOWN_CODE, skipped)
+    result.conflicts_add(
+        "communes nouvelles aux anciennes communes classées différemment (partiellement classées)",
+        merged,
+    )
     if merged:
         result.notes.append(f"{merged} merged communes with mixed classements → partially classed")
     if unchanged_since_last_import(result, key=KEY, sha256=sha256, force=force, rows=len(values)):
