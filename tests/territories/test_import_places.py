@@ -17,6 +17,7 @@ from tests.territories.factories import (
     DepartementFactory,
     RegionFactory,
 )
+from tremplin.territories.coverage import DROM
 from tremplin.territories.geo import haversine_km
 from tremplin.territories.importers import cinemas, hospitals, stations
 from tremplin.territories.importers.base import ImportRefused
@@ -629,7 +630,10 @@ class TestRealFiles:
         gueret = Place.objects.get(kind="station", commune_id="23096")
         assert (gueret.name, gueret.details) == ("Guéret", {"uic": "0087597609"})
         values = counts("stations")
-        assert len(values) == Commune.objects.count()
+        # Every commune the SNCF list covers (mainland France), none of Corsica or the DROM.
+        outside = Commune.objects.filter(departement_id__in=["2A", "2B", *DROM]).count()
+        assert len(values) == Commune.objects.count() - outside
+        assert "2A004" not in values and "97411" not in values
         assert values["23096"] == 1
         assert values["75056"] > 20
         assert values["23247"] == 0
@@ -641,7 +645,10 @@ class TestRealFiles:
         result = cinemas.run(path, progress=False)
 
         values = counts("cinemas")
-        assert len(values) == Commune.objects.count()
+        # Every commune of metropolitan France (Corsica included), none of the DROM.
+        outside = Commune.objects.filter(departement_id__in=DROM).count()
+        assert len(values) == Commune.objects.count() - outside
+        assert values["2A004"] > 0 and "97411" not in values
         assert values["75056"] > 50
         assert values["23096"] == 1
         senechal = Place.objects.get(kind="cinema", external_id="187515")
