@@ -48,6 +48,7 @@ def test_it_ranks_communes_with_scores_and_contributions(client, places):
         "max_points": 30.0,
         "met": True,
         "text": "gare à moins d’1 km",
+        "covered": True,
     }
     assert first["score"] == round(sum(c["points"] for c in first["contributions"]), 1)
     criteria = {c["key"]: c for c in data["criteria"]}

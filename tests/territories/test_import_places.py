@@ -17,6 +17,7 @@ from tests.territories.factories import (
     RegionFactory,
     arrondissement_make,
 )
+from tremplin.territories.coverage import DROM
 from tremplin.territories.geo import haversine_km
 from tremplin.territories.importers import cinemas, hospitals, stations
 from tremplin.territories.importers.base import ImportRefused
@@ -643,9 +644,11 @@ class TestRealFiles:
         gueret = Place.objects.get(kind="station", commune_id="23096")
         assert (gueret.name, gueret.details) == ("Guéret", {"uic": "0087597609"})
         values = counts("stations")
-        # The SNCF publishes Paris, Lyon and Marseille as one commune each: every commune proper
-        # has a count, the arrondissements none (their profile shows their city's).
-        assert len(values) == Commune.objects.municipal().count()
+        # Every commune proper the SNCF list covers (mainland France), none of Corsica or the
+        # DROM; the arrondissements none (the SNCF publishes the city: their profile shows it).
+        outside = Commune.objects.filter(departement_id__in=["2A", "2B", *DROM]).count()
+        assert len(values) == Commune.objects.municipal().count() - outside
+        assert "2A004" not in values and "97411" not in values
         assert values["23096"] == 1
         assert values["75056"] > 20
         assert values["23247"] == 0
@@ -657,8 +660,11 @@ class TestRealFiles:
         result = cinemas.run(path, progress=False)
 
         values = counts("cinemas")
-        # The CNC locates cinemas in arrondissements: they have counts too, adding up to the city.
-        assert len(values) == Commune.objects.count()
+        # Every commune of metropolitan France (Corsica included), none of the DROM; the CNC
+        # locates cinemas in arrondissements: they have counts too, adding up to the city.
+        outside = Commune.objects.filter(departement_id__in=DROM).count()
+        assert len(values) == Commune.objects.count() - outside
+        assert values["2A004"] > 0 and "97411" not in values
         assert values["75056"] > 50
         paris = [v for code, v in values.items() if code.startswith("751")]
         assert len(paris) == 20 and sum(paris) == values["75056"]

@@ -9,7 +9,7 @@ from typing import Any, cast
 from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from tremplin.matching import selectors
 from tremplin.matching.forms import MatchingForm
@@ -28,6 +28,11 @@ class ContributionOut(Schema):
     max_points: float
     met: bool
     text: str
+    covered: bool = Field(
+        True,
+        description="false : la source du critère ne couvre pas la commune ; il ne compte ni "
+        "pour ni contre elle.",
+    )
 
 
 class TerritoryOut(Schema):
@@ -182,6 +187,7 @@ def _out(result: MatchingResult) -> dict:
                         "max_points": round(c.max_points, 1),
                         "met": c.met,
                         "text": c.text,
+                        "covered": c.covered,
                     }
                     for c in item.contributions
                 ],

@@ -51,6 +51,8 @@ class Contribution:
     max_points: float  # what it would add fully satisfied
     met: bool  # reaches the threshold of "indispensable"
     text: str
+    # False: the source does not cover the commune; the criterion is left out of its score.
+    covered: bool = True
 
     @property
     def summary(self) -> str:
@@ -118,10 +120,15 @@ class Explainer:
             self._labels["zrr"] = str(RURAL_LABELS[self.matrix.rural_scheme])
 
     def contributions(self, row: int) -> list[Contribution]:
-        """Every criterion that counts, for one commune, the largest contribution first."""
-        total = self.ranking.total_weight
-        items = []
-        for key, weight in self.ranking.weights.items():
+        """Every criterion that counts, for one commune, the largest contribution first; those
+        its sources do not cover weigh nothing for it and come last."""
+        weights = self.ranking.weights
+        gaps = [key for key in weights if bool(np.isin(row, self.query.uncovered(key)))]
+        total = sum(weight for key, weight in weights.items() if key not in gaps)
+        items = [self._gap(key) for key in gaps]
+        for key, weight in weights.items():
+            if key in gaps:
+                continue
             satisfaction = float(self.query.satisfaction(key)[row])
             known = self._known(key, row)
             max_points = 100 * weight / total if total else 0.0
@@ -137,7 +144,21 @@ class Explainer:
                     text=self.text(key, row, satisfaction, known),
                 )
             )
-        return sorted(items, key=lambda c: (-c.points, -c.max_points))
+        return sorted(items, key=lambda c: (not c.covered, -c.points, -c.max_points))
+
+    def _gap(self, key: str) -> Contribution:
+        return Contribution(
+            key=key,
+            label=self._labels[key],
+            importance=self.criteria.importance[key],
+            satisfaction=None,
+            points=0.0,
+            max_points=0.0,
+            met=True,
+            text=_("%(criterion)s : non couvert par la source pour cette commune")
+            % {"criterion": self._labels[key].lower()},
+            covered=False,
+        )
 
     def _known(self, key: str, row: int) -> bool:
         column = self.query.column_of(key)
@@ -333,5 +354,8 @@ def explanation(contributions: list[Contribution]) -> str:
 
 
 def caveats(contributions: list[Contribution]) -> str:
-    """What is missing or unfavourable and weighs most, for a second, quieter line."""
-    return " ; ".join([c.text for c in contributions if not c.favourable][:MAX_CAVEATS])
+    """What is missing or unfavourable and weighs most, for a second, quieter line; what the
+    sources do not cover for the commune always named, first."""
+    gaps = [c.text for c in contributions if not c.covered]
+    others = [c.text for c in contributions if c.covered and not c.favourable]
+    return " ; ".join(gaps + others[: max(0, MAX_CAVEATS - len(gaps))])

@@ -22,7 +22,7 @@ See docs/matching.md.
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -32,6 +32,12 @@ from django.utils import timezone
 from tremplin.core.professions import Profession
 from tremplin.offers.events import offer_events_version
 from tremplin.offers.models import Offer, OfferKind
+from tremplin.territories.coverage import (
+    COVERAGES,
+    departement_of,
+    territory_of,
+    territory_of_point,
+)
 from tremplin.territories.geo import EARTH_RADIUS_KM
 from tremplin.territories.models import (
     Commune,
@@ -71,6 +77,17 @@ PLACE_COLUMNS = {
     Place.Kind.HOSPITAL: "hospital_km",
     Place.Kind.CINEMA: "cinema_km",
 }
+# The indicator whose source's coverage (territories.coverage) a column depends on: outside it
+# the column is unknown and the criterion counts neither for nor against the commune.
+COLUMN_COVERAGE = {
+    **{f"need:{key}": key for key in APL_KEYS},
+    "employment": "unemployment",
+    "schools": "schools_primary",
+    "shops": "shops",
+    "station_km": "stations",
+    "cinema_km": "cinemas",
+    "coast_km": "coastline",
+}
 PROFESSION_CODES = {profession.value: code for code, profession in enumerate(Profession)}
 KIND_CODES = {kind.value: code for code, kind in enumerate(OfferKind)}
 KIND_VALUES = [kind.value for kind in OfferKind]
@@ -102,6 +119,9 @@ class OfferArrays:
         return np.concatenate(
             [self.commune[self.starts[first + k] : self.starts[first + k + 1]] for k in wanted]
         )
+
+
+_NONE = np.zeros(0, dtype=np.int64)
 
 
 @dataclass
@@ -138,6 +158,8 @@ class CommuneMatrix:
     # What the "zrr" column holds: "frr" once an FRR classement is imported, else "zrr" (the
     # 2017 classification), "" when neither is.
     rural_scheme: str = ""
+    # By column: the communes (int64 indices) its source does not cover.
+    uncovered: dict[str, np.ndarray] = field(default_factory=dict)
     index: dict[str, int] = field(default_factory=dict)
     built_in_ms: float = 0.0
     # Vectors derived from the matrix for one query shape (offers of a profession and kinds),
@@ -165,7 +187,7 @@ class CommuneMatrix:
             self.positioned, self.population, self.size_class, self.columns, self.known, self.near_indptr,
             self.near_indices, self.housing_count, self.epci_order, self.epci_starts,
             self.epci_present, self.epci_population, self.unpositioned, self.zonage,
-            *self.raw.values(),
+            *self.raw.values(), *self.uncovered.values(),
         ]  # fmt: skip
         return sum(a.nbytes for a in arrays) + self.offers.nbytes
 
@@ -174,6 +196,10 @@ class CommuneMatrix:
 
     def is_known(self, name: str) -> np.ndarray:
         return self.known[COLUMNS[name]]
+
+    def uncovered_of(self, name: str) -> np.ndarray:
+        """The communes whose source for column `name` does not cover them."""
+        return self.uncovered.get(name, _NONE)
 
     def has_data(self, name: str) -> bool:
         """Whether any commune has a value for a column (a source never imported has none)."""
@@ -230,6 +256,42 @@ def nearest_km(origins: np.ndarray, targets: np.ndarray, chunk: int = 1024) -> n
         best = np.clip(block.max(axis=1), -1.0, 1.0)
         result[start : start + chunk] = EARTH_RADIUS_KM * np.arccos(best)
     return result
+
+
+def nearest_km_by_territory(
+    origins: np.ndarray, lands: np.ndarray, targets: np.ndarray, target_lands: np.ndarray
+) -> np.ndarray:
+    """`nearest_km` within each land mass: a commune's nearest target on its own territory
+    (mainland France, Corsica, one DROM), never one across the sea; UNKNOWN_KM without any."""
+    result = np.full(len(origins), UNKNOWN_KM, dtype=np.float32)
+    for land in np.unique(lands):
+        members = np.flatnonzero(lands == land)
+        result[members] = nearest_km(origins[members], targets[target_lands == land])
+    return result
+
+
+def _place_lands(rows: Sequence[tuple[float, float, str | None]]) -> np.ndarray:
+    """The land mass of each place: its commune's, else where its coordinates fall."""
+    return np.asarray(
+        [
+            territory_of(departement_of(commune))
+            if commune
+            else (territory_of_point(lat, lon) or "")
+            for lat, lon, commune in rows
+        ],
+        dtype=object,
+    )
+
+
+def _uncovered(departements: list[str]) -> dict[str, np.ndarray]:
+    """For each column with a declared coverage, the communes outside it."""
+    codes = np.asarray(departements, dtype=object)
+    found = {}
+    for column, key in COLUMN_COVERAGE.items():
+        outside = COVERAGES[key].outside
+        if outside:
+            found[column] = np.flatnonzero(np.isin(codes, list(outside))).astype(np.int64)
+    return found
 
 
 def _neighbourhoods(
@@ -470,21 +532,33 @@ def matrix_build() -> CommuneMatrix:
     for key, column in (("schools_primary", "schools"), ("shops", "shops")):
         put(column, np.arange(n), _presence_rank(raw_values(key)))
 
+    lands = np.asarray([territory_of(r[2]) for r in rows], dtype=object)
     for kind, column in PLACE_COLUMNS.items():
-        points = np.asarray(
-            list(Place.objects.filter(kind=kind).values_list("latitude", "longitude")),
-            dtype=np.float64,
-        ).reshape(-1, 2)
-        columns[COLUMNS[column]] = nearest_km(xyz, unit_vectors(points[:, 0], points[:, 1]))
+        found = list(
+            Place.objects.filter(kind=kind).values_list("latitude", "longitude", "commune")
+        )
+        points = np.asarray([(lat, lon) for lat, lon, _ in found], dtype=np.float64).reshape(-1, 2)
+        columns[COLUMNS[column]] = nearest_km_by_territory(
+            xyz, lands, unit_vectors(points[:, 0], points[:, 1]), _place_lands(found)
+        )
     coastal = np.zeros(n, dtype=bool)
     if "coastline" in indicators:
         positions, values, _, _ = indicators["coastline"]
         coastal[positions[values > 0]] = True
     coastal &= ~np.isnan(latitude)
-    columns[COLUMNS["coast_km"]] = nearest_km(xyz, xyz[coastal])
+    columns[COLUMNS["coast_km"]] = nearest_km_by_territory(xyz, lands, xyz[coastal], lands[coastal])
     unknown_position = np.isnan(latitude) | np.isnan(longitude)
     for column in DISTANCE_COLUMNS:
         columns[COLUMNS[column], unknown_position] = UNKNOWN_KM
+    uncovered = _uncovered([r[2] for r in rows])
+    for column, outside in uncovered.items():
+        # Whatever an older import left there (a 0, "not coastal"): unknown.
+        columns[COLUMNS[column], outside] = UNKNOWN_KM if column in DISTANCE_COLUMNS else 0.0
+        if column in STATIC_COLUMNS:
+            known[COLUMNS[column], outside] = False
+        key = COLUMN_COVERAGE[column]
+        if key in raw:
+            raw[key][outside] = np.nan
 
     indptr, indices = _neighbourhoods(latitude, longitude, xyz, NEAR_KM)
     with_epci = np.flatnonzero(epci >= 0)
@@ -509,6 +583,7 @@ def matrix_build() -> CommuneMatrix:
         positioned=~unknown_position,
         unpositioned=np.flatnonzero(unknown_position),
         rural_scheme=rural_scheme,
+        uncovered=uncovered,
         population=population,
         size_class=size_class,
         columns=columns,

@@ -2,7 +2,10 @@
 
 Every criterion gives each commune a satisfaction in [0, 1] (0 where the data is unknown: never
 as good as a known value), computed from ranks, percentiles or distances in the feature matrix,
-never from raw figures. Importance sets its weight (indifférent 0, souhaitable 1, important 3,
+never from raw figures. Where the criterion's source does not cover the commune at all (no SNCF
+station list for Corsica, no CNC cinema list for the DROM: territories.coverage), the criterion
+counts neither for nor against it: it leaves that commune's weighted mean, and an
+"indispensable" one does not exclude it; the explanation names the gap. Importance sets its weight (indifférent 0, souhaitable 1, important 3,
 indispensable 3); "indispensable" also keeps only the communes whose satisfaction reaches the
 criterion's threshold. The score is the weighted mean of the satisfactions, out of 100. An EPCI
 scores as its best commune. docs/matching.md explains it with a worked example.
@@ -259,6 +262,24 @@ class Query:
             return self.apl_column()
         return STATIC_CRITERIA.get(key)
 
+    def uncovered(self, key: str) -> np.ndarray:
+        """The communes whose source for criterion `key` does not cover them (indices)."""
+        column = self.column_of(key) or DISTANCE_CRITERIA.get(key)
+        if column is None:
+            return np.zeros(0, dtype=np.int64)
+        return self.matrix.uncovered_of(column)
+
+    def uncovered_weight(self, weights: dict[str, float]) -> np.ndarray | None:
+        """For each commune, the weight of the criteria its sources do not cover (None: none)."""
+        gaps: np.ndarray | None = None
+        for key, weight in weights.items():
+            outside = self.uncovered(key)
+            if len(outside):
+                if gaps is None:
+                    gaps = np.zeros(self.matrix.size, dtype=np.float32)
+                gaps[outside] += np.float32(weight)
+        return gaps
+
     def origin_km(self) -> np.ndarray:
         """Distance to the nearest origin commune (UNKNOWN_KM without a position), as the
         chord through the Earth: shorter than the great circle by 0.01 % at 300 km, 0.1 % at
@@ -420,11 +441,16 @@ def rank(
             score += np.float32(weight) * query.satisfaction(key)
         if criteria.is_required(key):
             passes[key] = query.satisfaction(key) >= np.float32(CRITERIA[key].threshold)
+            # Not covered by the source: unknown, so not a reason to leave the commune out.
+            passes[key][query.uncovered(key)] = True
     if static_weights.any():
         # einsum's own loop rather than BLAS, whose threads stall when the cores are busy.
         score += np.einsum("k,kn->n", static_weights, matrix.columns[: len(STATIC_COLUMNS)])
     total_weight = sum(weights.values())
-    if total_weight:
+    gaps = query.uncovered_weight(weights)
+    if total_weight and gaps is not None:
+        _divide_by_covered_weight(score, np.float32(total_weight) - gaps)
+    elif total_weight:
         score *= np.float32(1.0 / total_weight)
     else:
         score[:] = 1.0  # nothing weighs: every commune meeting the indispensables is as good
@@ -453,6 +479,14 @@ def rank(
         if count == 0
         else [],
     )
+
+
+def _divide_by_covered_weight(score: np.ndarray, covered: np.ndarray) -> None:
+    """The weighted mean over the criteria the sources cover, in place; 0 where they cover
+    none of them (nothing known is no reason to come first)."""
+    positive = covered > 0
+    score[positive] /= covered[positive]
+    score[~positive] = 0.0
 
 
 def top(values: np.ndarray, population: np.ndarray, limit: int) -> np.ndarray:

@@ -34,11 +34,21 @@ class TownHall(Schema):
 class IndicatorOut(Schema):
     key: str
     label: str
-    value: float | None
+    value: float | None = Field(
+        description="null hors de la couverture de la source (voir `coverage`) ou non publié."
+    )
     category: str = ""
     unit: str
-    year: int
+    year: int | None
     source: str
+    coverage: str | None = Field(
+        None,
+        description="Pourquoi la valeur est inconnue quand la commune est hors de la couverture "
+        "de la source (« non couvert par cette source : … ») ; null quand elle est couverte.",
+    )
+    absence: str | None = Field(
+        None, description="Pourquoi une commune couverte n’a pas de valeur publiée."
+    )
     share_above: float | None = Field(
         None, description="Part des communes dont la valeur est strictement plus élevée."
     )
@@ -143,10 +153,12 @@ def commune_detail(request: HttpRequest, insee: str) -> dict:
                 "category": view.category,
                 "unit": str(INDICATORS[key].unit),
                 "year": view.year,
-                "source": view.source.publisher,
+                "source": view.source.publisher if view.source else "",
                 "share_above": None if view.published_for else view.share_above,
                 "published_for": view.published_for.insee if view.published_for else None,
                 "breakdown": dict(view.breakdown),
+                "coverage": view.coverage or None,
+                "absence": view.absence or None,
             }
             for key, view in indicators.items()
         ],

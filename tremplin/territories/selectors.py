@@ -4,7 +4,7 @@ import bisect
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +14,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from tremplin.territories import geo
+from tremplin.territories.coverage import (
+    COVERAGES,
+    NEAREST_CAP_KM,
+    NOT_COVERED,
+    PLACE_COVERAGES,
+    Absent,
+    Coverage,
+    departement_of,
+    territory_of,
+    territory_of_point,
+)
 from tremplin.territories.indicators import (
     APL_KEYS,
     INDICATORS,
@@ -131,8 +142,8 @@ class IndicatorView:
     definition: Indicator
     value: float | None
     category: str
-    year: int
-    source: Any
+    year: int | None
+    source: DataSource | None
     share_above: float | None
     share_below: float | None
     # Set when the source publishes this figure for the whole city only (an arrondissement's
@@ -140,23 +151,35 @@ class IndicatorView:
     published_for: Commune | None = None
     # For a city and a category: (category, number of arrondissements), most frequent first.
     breakdown: list[tuple[str, int]] = field(default_factory=list)
+    # Why there is no figure: outside the source's coverage (the reason, naming the source)…
+    coverage: str = ""
+    # …or inside it but withheld by the publisher ("non publié (secret statistique…)").
+    absence: str = ""
 
     @property
     def key(self) -> str:
         return self.definition.key
 
     @property
+    def covered(self) -> bool:
+        return not self.coverage
+
+    @property
     def display(self) -> str:
+        if self.coverage:
+            return str(NOT_COVERED)
         if self.definition.kind == "category" and not self.category and self.breakdown:
             return self.breakdown_text
         if self.definition.kind == "flag":
+            if self.value is None:
+                return self.absence or _("donnée non disponible")
             return _("Oui") if self.value else _("Non")
         if self.definition.key in SCHEMES_BY_KEY:
             return category_label(self.definition.key, self.category)
         if self.definition.kind == "category":
             return self.category
         if self.value is None:
-            return _("donnée non disponible")
+            return self.absence or _("donnée non disponible")
         number = f"{self.value:,.{self.definition.decimals}f}".replace(",", "\u202f").replace(
             ".", ","
         )
@@ -217,6 +240,7 @@ ZONAGE_PHRASES = {
 
 
 def _latest_values(commune: Commune) -> dict[str, IndicatorView]:
+    """The latest row of each indicator of a commune, as imported."""
     latest: dict[str, IndicatorView] = {}
     rows = (
         IndicatorValue.objects.filter(commune=commune)
@@ -238,20 +262,78 @@ def _latest_values(commune: Commune) -> dict[str, IndicatorView]:
     return latest
 
 
+def _with_coverage(commune: Commune, latest: dict[str, IndicatorView]) -> dict[str, IndicatorView]:
+    """`latest` once each source's coverage is applied (coverage.COVERAGES): outside it the
+    indicator is there without a value and with the reason, whatever rows an older import left.
+    Inside it, a commune without a row of an imported exhaustive count (stations, cinemas, BPE)
+    has a real 0, one absent from the ONML list is not coastal, and one withheld by Filosofi
+    says so."""
+    sources = {s.key: s for s in DataSource.objects.filter(key__in=_coverage_sources())}
+    for key, coverage in COVERAGES.items():
+        view = _covered_view(key, coverage, latest.get(key), sources.get(coverage.source), commune)
+        if view is not None:
+            latest[key] = view
+    return dict(sorted(latest.items()))
+
+
+def _coverage_sources() -> set[str]:
+    return {coverage.source for coverage in COVERAGES.values()}
+
+
+def _covered_view(
+    key: str,
+    coverage: Coverage,
+    view: IndicatorView | None,
+    source: DataSource | None,
+    commune: Commune,
+) -> IndicatorView | None:
+    """The view of a declared indicator once its coverage is applied (None: nothing to say)."""
+    gap = coverage.gap(commune.departement_id)
+    if gap:
+        return _empty_view(key, source, coverage=gap)
+    if view is not None or source is None:
+        return view  # as published, or a source never imported: nothing known
+    if coverage.absent in (Absent.ZERO, Absent.NO):
+        return replace(_empty_view(key, source), value=0.0)
+    if coverage.absent == Absent.UNPUBLISHED:
+        return _empty_view(key, source, absence=coverage.absence)
+    return None
+
+
+def _empty_view(
+    key: str, source: DataSource | None, *, coverage: str = "", absence: str = ""
+) -> IndicatorView:
+    return IndicatorView(
+        definition=INDICATORS[key],
+        value=None,
+        category="",
+        year=source.year if source else None,
+        source=source,
+        share_above=None,
+        share_below=None,
+        coverage=coverage,
+        absence=absence,
+    )
+
+
 def commune_indicators(commune: Commune) -> dict[str, IndicatorView]:
     """The latest value of each indicator of a commune, keyed by indicator key.
 
-    An arrondissement shows its own values and, for sources that publish the city only, its
-    city's (marked `published_for`). A city shows, for each category its arrondissements are
-    classed in, their breakdown — and no single category unless the source gives one.
+    Each source's coverage is applied (see `_with_coverage`). An arrondissement shows its own
+    values and, for sources that publish the city only, its city's (marked `published_for`) —
+    before any "no row means 0" rule, which holds for the territories a source lists. A city
+    shows, for each category its arrondissements are classed in, their breakdown — and no single
+    category unless the source gives one.
     """
     latest = _latest_values(commune)
     if commune.city_id is not None and commune.city is not None:
-        for key, view in _latest_values(commune.city).items():
-            if key not in latest:
+        city = _with_coverage(commune.city, _latest_values(commune.city))
+        for key, view in city.items():
+            if key not in latest and view.covered and (view.value is not None or view.category):
                 view.published_for = commune.city
                 latest[key] = view
-        return latest
+        return _with_coverage(commune, latest)
+    latest = _with_coverage(commune, latest)
     for key, view in _arrondissement_breakdowns(commune).items():
         if key in latest:
             latest[key].breakdown = view.breakdown
@@ -318,25 +400,89 @@ class NearbyPlace:
     distance_km: float
 
 
+def place_territory(place: Place) -> str | None:
+    """The land mass of a place: its commune's, else where its coordinates fall."""
+    if place.commune_id is not None:
+        return territory_of(departement_of(place.commune_id))
+    return territory_of_point(place.latitude, place.longitude)
+
+
 def places_nearest(
-    *, latitude: float, longitude: float, kind: str, limit: int = 3
+    *,
+    latitude: float,
+    longitude: float,
+    kind: str,
+    limit: int = 3,
+    territory: str | None = None,
+    max_km: float | None = None,
 ) -> list[NearbyPlace]:
-    """The `limit` nearest places of a kind, searching ever wider boxes around the point."""
-    radii = (15, 50, 150, 500, 3000)
+    """The `limit` nearest places of a kind within `max_km` (NEAREST_CAP_KM of the kind by
+    default), on the same land mass only: mainland France, Corsica or one DROM (`territory`, by
+    default the one the point lies on). A hospital across the sea is not "near", however close
+    the crow flies: Bastia is 80 km from Piombino, Basse-Terre 140 km from Dominica's hospitals.
+    Searches ever wider boxes around the point, up to the cap."""
+    cap = max_km if max_km is not None else NEAREST_CAP_KM.get(kind, 100.0)
+    land = territory if territory is not None else territory_of_point(latitude, longitude)
+    radii = sorted({min(radius, cap) for radius in (15.0, 50.0, cap)})
     for radius in radii:
         south, north, west, east = geo.degrees_box(latitude, longitude, radius)
         candidates = Place.objects.filter(
             kind=kind, latitude__range=(south, north), longitude__range=(west, east)
         ).select_related("commune")
-        nearest = geo.nearest(
-            (latitude, longitude), ((p.latitude, p.longitude, p) for p in candidates), limit
-        )
+        nearest = [
+            (distance, place)
+            for distance, place in geo.nearest(
+                (latitude, longitude),
+                ((p.latitude, p.longitude, p) for p in candidates if place_territory(p) == land),
+                limit,
+            )
+            if distance <= cap
+        ]
         # A box holds points farther than its radius (corners): keep widening until the
         # `limit` nearest found are within the radius, where nothing closer can be missing.
         complete = len(nearest) == limit and nearest[-1][0] <= radius
         if complete or (radius == radii[-1] and nearest):
             return [NearbyPlace(place=p, distance_km=round(d, 1)) for d, p in nearest]
     return []
+
+
+@dataclass
+class Nearby:
+    """The nearest places of a kind for a commune, or why there are none to show."""
+
+    kind: str
+    places: list[NearbyPlace]
+    max_km: float
+    coverage: str = ""  # the source does not cover the commune's territory
+    located: bool = True  # the commune's position is known
+
+    @property
+    def empty_text(self) -> str:
+        if self.coverage:
+            return self.coverage
+        if not self.located:
+            return _("donnée non disponible")
+        return _("aucun à moins de %(km)s km") % {"km": f"{self.max_km:.0f}"}
+
+
+def commune_nearby(commune: Commune, *, kind: str, limit: int = 1) -> Nearby:
+    """The nearest places of `kind` in the commune's own territory, within the kind's cap."""
+    coverage = PLACE_COVERAGES.get(kind)
+    cap = NEAREST_CAP_KM.get(kind, 100.0)
+    gap = coverage.gap(commune.departement_id) if coverage else ""
+    if gap:
+        return Nearby(kind=kind, places=[], max_km=cap, coverage=gap)
+    if commune.latitude is None or commune.longitude is None:
+        return Nearby(kind=kind, places=[], max_km=cap, located=False)
+    places = places_nearest(
+        latitude=commune.latitude,
+        longitude=commune.longitude,
+        kind=kind,
+        limit=limit,
+        territory=territory_of(commune.departement_id),
+        max_km=cap,
+    )
+    return Nearby(kind=kind, places=places, max_km=cap)
 
 
 def commune_profile(insee: str) -> Commune | None:
@@ -360,19 +506,27 @@ def area_summary(communes: QuerySet[Commune], *, scope: dict[str, str]) -> dict[
     their standardised population (given in the workbooks); by municipal population only for
     a file without it, and the page says which.
 
-    Over the communes proper: an arrondissement is inside its city, already counted. `scope`
+    Over the communes proper: an arrondissement is inside its city, already counted. Only the
+    communes a source covers add up: a count over an area the source does not cover is None
+    with the reason; over an area it partly covers, it says over how many communes. `scope`
     filters communes by a direct field (`{"departement_id": "23"}`): the grouped aggregates
-    below then run as three queries whatever the number of communes.
+    below then run as four queries whatever the number of communes.
     """
     communes = communes.filter(kind=Commune.Kind.COMMUNE)
     totals = communes.aggregate(population=Sum("population"), count=Count("insee"))
+    by_departement = dict(
+        communes.order_by()
+        .values("departement_id")
+        .annotate(count=Count("insee"))
+        .values_list("departement_id", "count")
+    )
     values = IndicatorValue.objects.filter(
         commune__kind=Commune.Kind.COMMUNE, **{f"commune__{k}": v for k, v in scope.items()}
     )
     wanted = [*APL_KEYS, *COUNT_KEYS]
     rows = (
         values.filter(key__in=wanted, value__isnull=False)
-        .values("key", "year")
+        .values("key", "year", "commune__departement_id")
         .annotate(
             standardised=Sum(F("value") * F("weight")),
             weight_total=Sum("weight"),
@@ -383,37 +537,75 @@ def area_summary(communes: QuerySet[Commune], *, scope: dict[str, str]) -> dict[
         )
         .order_by("key", "-year")
     )
-    apl, counts = {}, {}
+    latest: dict[str, list[dict]] = {}
     for row in rows:
-        key = row["key"]
-        if key in apl or key in counts:
-            continue  # older year
-        if key in APL_KEYS and row["weight_total"] and not row["unweighted"]:
-            apl[key] = {
-                "definition": INDICATORS[key],
-                "value": row["standardised"] / row["weight_total"],
-                "year": row["year"],
-                "method": "standardised",
-            }
-        elif key in APL_KEYS and row["population"]:
-            apl[key] = {
-                "definition": INDICATORS[key],
-                "value": row["weighted"] / row["population"],
-                "year": row["year"],
-                "method": "population",
-            }
-        elif key in COUNT_KEYS:
-            counts[key] = {
-                "definition": INDICATORS[key],
-                "value": int(row["total"] or 0),
-                "year": row["year"],
-            }
+        covered = _covers(row["key"], row["commune__departement_id"])
+        group = latest.setdefault(row["key"], [])
+        if covered and (not group or group[0]["year"] == row["year"]):
+            group.append(dict(row))
+    apl = {key: item for key in APL_KEYS if (item := _area_apl(key, latest.get(key, [])))}
+    imported = dict(DataSource.objects.values_list("key", "year"))
+    counts = {
+        key: count
+        for key in COUNT_KEYS
+        if (count := _area_count(key, latest.get(key, []), by_departement, imported))
+    }
     return {
         "population": totals["population"] or 0,
         "commune_count": totals["count"],
-        "apl": {key: apl[key] for key in APL_KEYS if key in apl},
-        "counts": {key: counts[key] for key in COUNT_KEYS if key in counts},
+        "apl": apl,
+        "counts": counts,
     }
+
+
+def _area_apl(key: str, rows: list[dict]) -> dict[str, Any] | None:
+    """The APL of an area from its rows (one per département, latest year): weighted by the
+    standardised population when every value has one, as the DREES aggregates; else by
+    municipal population, and the page says so."""
+    if not rows:
+        return None
+    weight = sum(row["weight_total"] or 0 for row in rows)
+    if weight and not any(row["unweighted"] for row in rows):
+        value, method = sum(row["standardised"] or 0 for row in rows) / weight, "standardised"
+    else:
+        population = sum(row["population"] or 0 for row in rows)
+        if not population:
+            return None
+        value, method = sum(row["weighted"] or 0 for row in rows) / population, "population"
+    return {
+        "definition": INDICATORS[key],
+        "value": value,
+        "year": rows[0]["year"],
+        "method": method,
+    }
+
+
+def _covers(key: str, departement: str) -> bool:
+    coverage = COVERAGES.get(key)
+    return coverage is None or coverage.covers(departement)
+
+
+def _area_count(
+    key: str, rows: list[dict], by_departement: dict[str, int], imported: dict[str, int | None]
+) -> dict[str, Any] | None:
+    """One count of an area, over the communes its source covers (None: nothing known)."""
+    coverage = COVERAGES.get(key)
+    total = sum(by_departement.values())
+    covered = sum(n for code, n in by_departement.items() if _covers(key, code))
+    outside = [code for code in by_departement if not _covers(key, code)]
+    if not rows and not (coverage and coverage.source in imported):
+        return None
+    item: dict[str, Any] = {
+        "definition": INDICATORS[key],
+        "value": int(sum(row["total"] or 0 for row in rows)) if covered else None,
+        "year": rows[0]["year"] if rows else imported.get(coverage.source if coverage else key),
+        "covered_communes": covered,
+        "commune_count": total,
+        # None of the area covered: why; part of it: the count is over `covered_communes`.
+        "coverage": coverage.gap(outside[0]) if coverage and outside and not covered else "",
+        "partial": bool(outside) and bool(covered),
+    }
+    return item
 
 
 COUNT_KEYS = ["schools_primary", "shops", "stations", "cinemas"]

@@ -50,12 +50,10 @@ def commune(request: HttpRequest, insee: str) -> HttpResponse:
     if commune is None:
         raise Http404
     indicators = selectors.commune_indicators(commune)
-    nearby = {}
-    if commune.latitude is not None and commune.longitude is not None:
-        for kind, limit in (("station", 1), ("cinema", 1), ("hospital", 3)):
-            nearby[kind] = selectors.places_nearest(
-                latitude=commune.latitude, longitude=commune.longitude, kind=kind, limit=limit
-            )
+    nearby = {
+        kind: selectors.commune_nearby(commune, kind=kind, limit=limit)
+        for kind, limit in (("station", 1), ("cinema", 1), ("hospital", 3))
+    }
     return render(
         request,
         "territories/commune.html",

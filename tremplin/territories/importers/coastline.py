@@ -13,6 +13,7 @@ import csv
 import re
 from pathlib import Path
 
+from tremplin.territories.coverage import covered_communes
 from tremplin.territories.importers.base import (
     UNKNOWN_CODE,
     CommuneResolver,
@@ -103,7 +104,10 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
         if insee not in listed or (own and not listed[insee][1]):
             listed[insee] = (classement, own)
     bar.close()
-    values: Values = {(insee, KEY, YEAR): (0.0, "") for insee in resolver.current}
+    # "Not coastal" only where the list covers the commune: elsewhere it is unknown.
+    values: Values = {
+        (insee, KEY, YEAR): (0.0, "") for insee in covered_communes(KEY, resolver.current)
+    }
     for insee, (classement, _own) in listed.items():
         values[(insee, KEY, YEAR)] = (1.0, classement)
     result = ImportResult(source=KEY, skipped=skipped, rows_read=bar.done)

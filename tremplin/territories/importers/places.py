@@ -12,6 +12,7 @@ from typing import Any, cast
 
 from django.db import transaction
 
+from tremplin.territories.coverage import covered_communes
 from tremplin.territories.geo import haversine_km
 from tremplin.territories.importers.base import (
     ImportRefused,
@@ -115,11 +116,14 @@ def places_and_counts_save(
     result: ImportResult,
 ) -> ImportResult:
     """The places of `kind` and, in the same transaction, the indicator `key` for `year`: the
-    number of those places in every commune of `communes` (0 where there is none), a city's
-    including its arrondissements' (`cities`)."""
+    number of those places in every commune of `communes` the source covers (0 where there is
+    none; nothing outside its coverage, where a 0 would be a guess), a city's including its
+    arrondissements' (`cities`)."""
+    covered = covered_communes(key, communes)
     values: Values = {
         (insee, key, year): (float(count), "")
-        for insee, count in place_counts(rows, communes, cities).items()
+        for insee, count in place_counts(rows, covered, cities).items()
+        if insee in covered
     }
     with transaction.atomic():
         indicator_values_save(
