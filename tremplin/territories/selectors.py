@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Count, F, FloatField, Max, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from tremplin.territories import geo
 from tremplin.territories.coverage import (
@@ -232,10 +232,10 @@ def _category_phrase(key: str, category: str) -> str:
 
 
 ZONAGE_PHRASES = {
-    "ZIP": _lazy("en ZIP"),
-    "ZAC": _lazy("en ZAC"),
-    "ZAR": _lazy("en ZAR"),
-    "HZ": _lazy("hors zonage"),
+    "ZIP": gettext_lazy("en ZIP"),
+    "ZAC": gettext_lazy("en ZAC"),
+    "ZAR": gettext_lazy("en ZAR"),
+    "HZ": gettext_lazy("hors zonage"),
 }
 
 
