@@ -10,6 +10,7 @@ from tests.territories.factories import (
     CommuneFactory,
     DepartementFactory,
     RegionFactory,
+    arrondissement_make,
 )
 from tremplin.territories.importers import classement
 from tremplin.territories.importers.base import ImportRefused
@@ -118,6 +119,27 @@ def test_former_codes_classed_differently_make_a_partially_classed_commune(
     # 23900 alone leads to Alleyrat; 23901 alone to Ajain.
     assert _values() == {"23002": (1.0, "FRR"), "23001": (0.0, "NC"), "23096": (1.0, "FRR")}
     assert result.created == 3
+
+
+def test_arrondissements_keep_their_own_category_and_the_city_none_picked_for_it(
+    tmp_path: Path, base: None
+) -> None:
+    rhone = DepartementFactory(code="69", name="Rhône")
+    lyon = CommuneFactory(insee="69123", name="Lyon", departement=rhone)
+    paris = CommuneFactory(insee="75056", name="Paris")
+    for code, city in [("69381", lyon), ("69382", lyon), ("75101", paris), ("75102", paris)]:
+        arrondissement_make(code, city=city)
+    text = (
+        "Code commune;Classement FRR\n"
+        "69381;Commune non classée\n69382;Commune classée en FRR\n"
+        "75101;Commune non classée\n75102;Commune non classée\n"
+    )
+    classement.run(_csv(tmp_path, text), options=_options(), progress=False)
+
+    values = _values()
+    assert values["69381"] == (0.0, "NC") and values["69382"] == (1.0, "FRR")
+    assert "69123" not in values  # its arrondissements differ: shown as their breakdown
+    assert values["75056"] == (0.0, "NC")  # all its arrondissements agree
 
 
 def _ars_workbook(tmp_path: Path, rows: list[tuple], *, sheet: str = "Zonage IDE") -> Path:

@@ -103,10 +103,12 @@ def _category(
 @dataclass
 class Read:
     """What the rows say, by current commune: the categories of its own code and of former
-    codes (delegated communes, arrondissements) that lead to it."""
+    codes (delegated communes) that lead to it; an arrondissement's code is its own, and counts
+    for its city when the city has no row (`from_arrondissements`)."""
 
     direct: dict[str, str] = field(default_factory=dict)
     via_alias: dict[str, set[str]] = field(default_factory=dict)
+    from_arrondissements: dict[str, set[str]] = field(default_factory=dict)
     lines: dict[str, tuple[int, str]] = field(default_factory=dict)  # code → (line, category)
     skipped: int = 0
 
@@ -136,6 +138,8 @@ def _read(table: Table, *, options: Options, progress: bool, name: str) -> Read:
             read.skipped += 1
         elif insee == code:
             read.direct[insee] = category
+            if (city := resolver.city_of(code)) is not None:
+                read.from_arrondissements.setdefault(city, set()).add(category)
         else:
             read.via_alias.setdefault(insee, set()).add(category)
     bar.close()
@@ -173,6 +177,12 @@ def _values(read: Read, *, scheme: Scheme, year: int) -> tuple[Values, int]:
             values[(insee, scheme.key, year)] = (scheme.category(code).value, code)  # type: ignore[union-attr]
     for insee, code in read.direct.items():
         values[(insee, scheme.key, year)] = (scheme.category(code).value, code)  # type: ignore[union-attr]
+    for city, categories in read.from_arrondissements.items():
+        # A city without its own row: its arrondissements' category when they all share it;
+        # otherwise its profile shows their breakdown, never one category picked for it.
+        if (city, scheme.key, year) not in values and len(categories) == 1:
+            code = next(iter(categories))
+            values[(city, scheme.key, year)] = (scheme.category(code).value, code)  # type: ignore[union-attr]
     return values, merged
 
 
