@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from tremplin.api.api import public_urls as api_urls
+from tremplin.territories import views as territories_views
 
 admin.site.site_header = "Tremplin — administration"
 admin.site.site_title = "Tremplin"
@@ -18,6 +19,7 @@ urlpatterns = [
     # Among the territories pages; none of their patterns matches « pour-moi/ ».
     path("territoires/pour-moi/", include("tremplin.matching.urls")),
     path("territoires/", include("tremplin.territories.urls")),
+    path("donnees/", territories_views.data_sources, name="data-sources"),
     path("annonces/", include("tremplin.offers.urls")),
     path("candidatures/", include("tremplin.applications.urls")),
     path("accueil/", include("tremplin.hosting.urls")),

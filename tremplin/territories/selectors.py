@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, F, FloatField, Max, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
@@ -33,6 +34,7 @@ from tremplin.territories.indicators import (
     Indicator,
 )
 from tremplin.territories.models import Commune, DataSource, IndicatorValue, Place, PostalCode
+from tremplin.territories.sources import SourceGuide, source_guide, source_outside
 from tremplin.territories.text import normalise_name
 from tremplin.territories.zonages import (
     PROFESSION_ZONAGE,
@@ -670,3 +672,54 @@ def profession_indicators(
     if "unemployment" in indicators:
         lines.append(indicators["unemployment"])
     return lines
+
+
+@dataclass
+class SourceSummary:
+    source: DataSource
+    territories: int  # communes and arrondissements that got a value from it
+    places: int
+    outside: list[str]  # territories it does not cover, by name
+    guide: SourceGuide | None
+
+
+def data_sources_summary() -> list[SourceSummary]:
+    """Every imported source with the number of territories that got a value, counted in the
+    database, what it does not cover and how a newer edition loads. The counts (two grouped
+    queries over every value, most of a second on the full base) are cached until the next
+    import."""
+    sources = list(DataSource.objects.order_by("title"))
+    version = max((s.imported_at for s in sources), default=None)
+    key = f"territories:source-counts:{len(sources)}:{version.isoformat() if version else ''}"
+    territories, places = cache.get_or_set(key, _source_counts, timeout=24 * 3600)
+    territories[_communes_source_pk(sources)] = Commune.objects.count()
+    return [
+        SourceSummary(
+            source=source,
+            territories=territories.get(source.pk, 0),
+            places=places.get(source.pk, 0),
+            outside=source_outside(source.key),
+            guide=source_guide(source.key),
+        )
+        for source in sources
+    ]
+
+
+def _communes_source_pk(sources: list[DataSource]) -> int | None:
+    return next((s.pk for s in sources if s.key == "communes"), None)
+
+
+def _source_counts() -> tuple[dict[int, int], dict[int, int]]:
+    territories = dict(
+        IndicatorValue.objects.order_by()
+        .values("source_id")
+        .annotate(count=Count("commune_id", distinct=True))
+        .values_list("source_id", "count")
+    )
+    places = dict(
+        Place.objects.order_by()
+        .values("source_id")
+        .annotate(count=Count("id"))
+        .values_list("source_id", "count")
+    )
+    return territories, places

@@ -129,3 +129,18 @@ def departement(request: HttpRequest, code: str) -> HttpResponse:
 def region(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(Region, code=code)
     return _area(request, title=area.name, kind="region", area=area, scope={"region_id": area.code})
+
+
+@login_not_required
+@require_safe
+def data_sources(request: HttpRequest) -> HttpResponse:
+    """/donnees/: every source, its edition, licence, coverage, import date and reach."""
+    return render(
+        request,
+        "territories/data_sources.html",
+        {
+            "summaries": selectors.data_sources_summary(),
+            "communes": Commune.objects.municipal().count(),
+            "arrondissements": Commune.objects.filter(kind=Commune.Kind.ARRONDISSEMENT).count(),
+        },
+    )

@@ -145,6 +145,7 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
     result.unmatched_add("sans coordonnées", places.no_point)
     result.unmatched_add("loin de toute commune de la base (gardé sans commune)", places.outside)
     result.notes.extend(places.notes())
+    result.territories = len({row["commune_id"] for row in places.rows.values()} - {None})
     if unchanged_since_last_import(
         result, key=KEY, sha256=sha256, force=force, rows=len(places.rows)
     ):

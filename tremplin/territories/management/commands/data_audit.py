@@ -17,6 +17,7 @@ from django.db import transaction
 from tremplin.territories.importers.base import ImportRefused, ImportResult
 from tremplin.territories.management.commands.import_opendata import _order, importer_for
 from tremplin.territories.models import Commune
+from tremplin.territories.sources import source_outside, source_outside_departements
 
 
 class _RollBack(Exception):
@@ -63,24 +64,34 @@ def _audit(path: Path) -> ImportResult | str:
         return f"refusé : {refusal}"
 
 
+def _outside(source: str) -> str:
+    """Communes and arrondissements outside the source's declared coverage, with the places."""
+    departements = source_outside_departements(source)
+    if not departements:
+        return "0"
+    count = Commune.objects.filter(departement_id__in=departements).count()
+    return f"{count} ({', '.join(source_outside(source))})"
+
+
 def audit_markdown(audits: list[tuple[Path, ImportResult | str]]) -> str:
     communes = Commune.objects.municipal().count()
     arrondissements = Commune.objects.count() - communes
     lines = [
         f"Base : {communes} communes et {arrondissements} arrondissements municipaux.",
         "",
-        "| fichier | source | lignes lues | territoires avec une valeur | lignes non rattachées | "
-        "territoires aux lignes discordantes |",
-        "| --- | --- | ---: | ---: | --- | --- |",
+        "| fichier | source | lignes lues | territoires avec une valeur | territoires hors "
+        "couverture | lignes non rattachées | territoires aux lignes discordantes |",
+        "| --- | --- | ---: | ---: | ---: | --- | --- |",
     ]
     for path, audit in audits:
         if isinstance(audit, str):
-            lines.append(f"| `{path.name}` | — | — | — | {audit} | — |")
+            lines.append(f"| `{path.name}` | — | — | — | — | {audit} | — |")
             continue
         unmatched = "; ".join(f"{n} : {reason}" for reason, n in audit.unmatched.items()) or "0"
         conflicts = "; ".join(f"{n} : {what}" for what, n in audit.conflicts.items()) or "0"
+        outside = _outside(audit.source)
         lines.append(
             f"| `{path.name}` | `{audit.source}` | {audit.rows_read} | {audit.territories} | "
-            f"{unmatched} | {conflicts} |"
+            f"{outside} | {unmatched} | {conflicts} |"
         )
     return "\n".join(lines) + "\n"
