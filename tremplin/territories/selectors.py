@@ -691,8 +691,13 @@ def data_sources_summary() -> list[SourceSummary]:
     sources = list(DataSource.objects.order_by("title"))
     version = max((s.imported_at for s in sources), default=None)
     key = f"territories:source-counts:{len(sources)}:{version.isoformat() if version else ''}"
-    territories, places = cache.get_or_set(key, _source_counts, timeout=24 * 3600)
-    territories[_communes_source_pk(sources)] = Commune.objects.count()
+    counts: tuple[dict[int, int], dict[int, int]] | None = cache.get(key)
+    if counts is None:
+        counts = _source_counts()
+        cache.set(key, counts, timeout=24 * 3600)
+    territories, places = counts
+    if (communes_pk := _communes_source_pk(sources)) is not None:
+        territories[communes_pk] = Commune.objects.count()  # the base itself
     return [
         SourceSummary(
             source=source,
