@@ -115,7 +115,8 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
     weights: dict[tuple[str, str, int], float | None] = {}
     scope: set[tuple[str, int]] = set()
     key = title = ""
-    skipped = merged = 0
+    skipped = 0
+    merged: set[str] = set()  # communes nouvelles published with their former communes
     bar = Progress(None, path.name, enabled=progress)
     for year, sheet in sheets:
         where = f"feuille « {sheet.title} »"
@@ -169,9 +170,11 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
             )
             rows.append(_Row(code=code, measures=measures, weight=weight))
         grouped = territory_rows(rows, resolver)
-        merged = sum(
-            1 for insee, parts in grouped.items() if len(parts) > 1 and insee in resolver.current
-        )
+        merged |= {
+            insee
+            for insee, parts in grouped.items()
+            if len(parts) > 1 and insee in resolver.current
+        }
         for insee, parts in grouped.items():
             for measure in parts[0].measures:
                 value, weight = _combined(parts, measure)
@@ -188,9 +191,10 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
         year=max(year for year, _ in sheets),
     )
     result = ImportResult(source=key, skipped=skipped, rows_read=bar.done)
-    result.unmatched_add(UNKNOWN_CODE, skipped)
+    result.unmatched_add(UNKNOWN_CODE, skipped)  # over every sheet
     result.conflicts_add(
-        "communes nouvelles publiées avec leurs anciennes communes (moyenne pondérée)", merged
+        "communes nouvelles publiées avec leurs anciennes communes (moyenne pondérée)",
+        len(merged),
     )
     if unchanged_since_last_import(result, key=key, sha256=sha256, force=force, rows=len(values)):
         return result
