@@ -16,6 +16,7 @@ PUBLIC = {
     "set_language",
     "territories:index",
     "territories:search",
+    "data-sources",  # /donnees/: where every figure comes from
     "offers:search",
     "matching:search",
     "hosting:index",

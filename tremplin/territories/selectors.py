@@ -430,7 +430,7 @@ def places_nearest(
         south, north, west, east = geo.degrees_box(latitude, longitude, radius)
         candidates = Place.objects.filter(
             kind=kind, latitude__range=(south, north), longitude__range=(west, east)
-        ).select_related("commune")
+        ).select_related("commune", "source")
         nearest = [
             (distance, place)
             for distance, place in geo.nearest(
