@@ -93,10 +93,10 @@ def test_a_visitor_checks_figures_from_an_arrondissement_to_their_sources(page: 
     check(page, "2-arrondissement")
 
     # The city: its arrondissements' breakdown, never one zonage picked for it.
-    page.get_by_role("link", name="Paris", exact=True).first.click()
+    page.locator("dl.tremplin-facts").get_by_role("link", name="Paris", exact=True).click()
     expect(page.get_by_role("heading", name="Paris", exact=True)).to_be_visible()
     expect(page.get_by_test_id("value-zonage_mg")).to_have_text(
-        "1 arrondissement en ZAC, 1 en ZIP, 1 hors zonage"
+        "1 arrondissement en ZIP, 1 en ZAC, 1 hors zonage"
     )
     expect(page.get_by_test_id("arrondissements")).to_contain_text("Paris 19e Arrondissement")
     check(page, "3-city")
@@ -105,7 +105,9 @@ def test_a_visitor_checks_figures_from_an_arrondissement_to_their_sources(page: 
     page.get_by_role("link", name="Territoires", exact=True).first.click()
     page.get_by_label("Rechercher une commune").press_sequentially("Ajaccio", delay=30)
     page.get_by_test_id("search-results").get_by_role("link", name="Ajaccio").click()
-    expect(page.get_by_test_id("value-stations")).to_have_text("non couvert par cette source")
+    expect(page.get_by_test_id("value-stations")).to_have_text(
+        "non couvert par cette source : la liste SNCF des gares voyageurs ne couvre pas la Corse"
+    )
     check(page, "4-corsica")
 
     # Where every figure comes from.

@@ -66,9 +66,9 @@ def test_a_city_shows_the_breakdown_of_its_arrondissements_never_one_zonage(clie
 
     zonage = indicators["zonage_mg"]
     assert zonage.category == ""
-    assert zonage.display == "2 arrondissements en ZAC, 1 en ZIP"  # most frequent first
+    assert zonage.display == "1 arrondissement en ZIP, 2 en ZAC"  # the scheme’s order
     page = client.get(reverse("territories:commune", args=["75056"])).text
-    assert "2 arrondissements en ZAC, 1 en ZIP" in page
+    assert "1 arrondissement en ZIP, 2 en ZAC" in page
     assert "Zone d’intervention prioritaire" not in page  # no aid text picked for the city
     for code in ["75101", "75103", "75112"]:
         assert reverse("territories:commune", args=[code]) in page
@@ -171,3 +171,15 @@ def test_an_offer_can_be_placed_in_an_arrondissement(paris):
     twelfth = Commune.objects.get(insee="75112")
     offer = OfferFactory(commune=twelfth)
     assert offer.commune.city_id == "75056"
+
+
+def test_nearest_places_of_a_list_never_imported_are_unknown_not_none_within_reach(client):
+    from tremplin.territories.selectors import commune_nearby
+
+    gueret = CommuneFactory(insee="23096", name="Guéret", latitude=46.17, longitude=1.87)
+
+    nearby = commune_nearby(gueret, kind="hospital", limit=3)
+
+    assert nearby.empty_text == "donnée non disponible"
+    _source("hospitals", "FINESS", 2020)
+    assert commune_nearby(gueret, kind="hospital", limit=3).empty_text == "aucun à moins de 150 km"

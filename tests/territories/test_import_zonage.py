@@ -156,4 +156,4 @@ def test_real_file() -> None:
     assert values["13215"] == (None, "ZIP")
     assert {"75056", "69123", "13055"}.isdisjoint(values)
     paris = commune_indicators(Commune.objects.get(insee="75056"))["zonage_mg"]
-    assert paris.display == "11 arrondissements en ZAC, 8 hors zonage, 1 en ZIP"
+    assert paris.display == "1 arrondissement en ZIP, 11 en ZAC, 8 hors zonage"

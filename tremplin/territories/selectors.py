@@ -4,6 +4,7 @@ import bisect
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -151,7 +152,7 @@ class IndicatorView:
     # Set when the source publishes this figure for the whole city only (an arrondissement's
     # profile then shows its city's value, saying so).
     published_for: Commune | None = None
-    # For a city and a category: (category, number of arrondissements), most frequent first.
+    # For a city and a category: (category, number of arrondissements), in the scheme's order.
     breakdown: list[tuple[str, int]] = field(default_factory=list)
     # Why there is no figure: outside the source's coverage (the reason, naming the source)…
     coverage: str = ""
@@ -372,8 +373,18 @@ def _arrondissement_breakdowns(city: Commune) -> dict[str, IndicatorView]:
         if row.year == view.year:
             counted[row.key][row.category] += 1
     for key, view in views.items():
-        view.breakdown = sorted(counted[key].items(), key=lambda item: (-item[1], item[0]))
+        view.breakdown = sorted(counted[key].items(), key=_breakdown_order(key))
     return views
+
+
+def _breakdown_order(key: str) -> Callable[[tuple[str, int]], tuple]:
+    """A classement's categories in its own order (the most under-served first: « 1 en ZIP,
+    11 en ZAC, 8 hors zonage »); other categories by number of arrondissements."""
+    scheme = SCHEMES_BY_KEY.get(key)
+    if scheme is None:
+        return lambda item: (-item[1], item[0])
+    codes = scheme.codes
+    return lambda item: (codes.index(item[0]) if item[0] in codes else len(codes), item[0])
 
 
 def indicator_sections(
@@ -457,12 +468,13 @@ class Nearby:
     max_km: float
     coverage: str = ""  # the source does not cover the commune's territory
     located: bool = True  # the commune's position is known
+    imported: bool = True  # the source of these places was imported
 
     @property
     def empty_text(self) -> str:
         if self.coverage:
             return self.coverage
-        if not self.located:
+        if not self.located or not self.imported:
             return _("donnée non disponible")
         return _("aucun à moins de %(km)s km") % {"km": f"{self.max_km:.0f}"}
 
@@ -476,6 +488,12 @@ def commune_nearby(commune: Commune, *, kind: str, limit: int = 1) -> Nearby:
         return Nearby(kind=kind, places=[], max_km=cap, coverage=gap)
     if commune.latitude is None or commune.longitude is None:
         return Nearby(kind=kind, places=[], max_km=cap, located=False)
+    imported = Place.objects.filter(kind=kind).exists() or (
+        coverage is not None and DataSource.objects.filter(key=coverage.source).exists()
+    )
+    if not imported:
+        # No list imported: nothing is known, not "none within the cap".
+        return Nearby(kind=kind, places=[], max_km=cap, imported=False)
     places = places_nearest(
         latitude=commune.latitude,
         longitude=commune.longitude,
