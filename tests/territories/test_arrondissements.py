@@ -2,6 +2,7 @@
 picked for them."""
 
 import pytest
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
@@ -183,3 +184,35 @@ def test_nearest_places_of_a_list_never_imported_are_unknown_not_none_within_rea
     assert nearby.empty_text == "donnée non disponible"
     _source("hospitals", "FINESS", 2020)
     assert commune_nearby(gueret, kind="hospital", limit=3).empty_text == "aucun à moins de 150 km"
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("commune_base")
+class TestRealBase:
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [
+            ("Paris 12", "75112"),
+            ("Lyon 3e", "69383"),
+            ("Marseille 15e", "13215"),
+            ("Paris", "75056"),
+            ("75012", "75056"),  # a postal code finds the city first, its arrondissement next
+        ],
+    )
+    def test_arrondissements_of_the_real_base_are_found(self, query, expected):
+        found = [commune.insee for commune in selectors.commune_search(query, limit=3)]
+        assert found[0] == expected
+        if query == "75012":
+            assert "75112" in found
+
+    def test_the_real_base_has_45_arrondissements_inside_their_cities(self):
+        cities = dict(
+            Commune.objects.filter(kind=Commune.Kind.ARRONDISSEMENT)
+            .values("city_id")
+            .annotate(n=Count("insee"))
+            .values_list("city_id", "n")
+        )
+        assert cities == {"75056": 20, "69123": 9, "13055": 16}
+        twelfth = Commune.objects.get(insee="75112")
+        assert (twelfth.departement_id, twelfth.postal_codes) == ("75", "75012")
+        assert twelfth.epci_id == Commune.objects.get(insee="75056").epci_id

@@ -7,6 +7,7 @@ from tests.territories.factories import CommuneAliasFactory, CommuneFactory, arr
 from tremplin.territories.importers import apl, communes
 from tremplin.territories.importers.base import ImportRefused
 from tremplin.territories.models import DataSource, IndicatorValue
+from tremplin.territories.selectors import commune_indicators
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +224,7 @@ def test_it_imports_the_real_drees_workbook():
         (0.694 * 657.632 + 1.078 * 194.496) / (657.632 + 194.496), abs=5e-4
     )
     assert rows.get(commune_id="01187").weight == pytest.approx(852.128)
+    # The DREES's zeros stay zeros, flagged as such on the profile.
+    zero = rows.filter(value=0, commune__kind="COM").select_related("commune").first()
+    assert zero is not None
+    assert commune_indicators(zero.commune)["apl_mg"].is_zero_supply
