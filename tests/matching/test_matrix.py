@@ -7,11 +7,18 @@ from django.utils import timezone
 from tests.accounts.factories import UserFactory
 from tests.matching.builders import commune, indicator, limousin, published_offer, source
 from tests.offers.factories import OfferFactory
+from tests.territories.factories import arrondissement_make
 from tremplin.core.professions import Profession
-from tremplin.matching.matrix import UNKNOWN_KM, matrix_current, matrix_invalidate
+from tremplin.matching.matrix import (
+    UNKNOWN_KM,
+    ZONAGE_CATEGORIES,
+    matrix_current,
+    matrix_invalidate,
+)
 from tremplin.offers.events import offer_event_emit
 from tremplin.offers.models import OfferEventKind, OfferStatus
 from tremplin.offers.services import offer_publish
+from tremplin.territories.models import IndicatorValue
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +163,36 @@ def test_invalidating_forgets_it(places):
     matrix_invalidate()
 
     assert matrix_current() is not first
+
+
+def test_arrondissements_are_not_ranked_and_their_offers_count_for_their_city(places):
+    third = arrondissement_make(
+        "69383", city=places["lyon"], name="Lyon 3e Arrondissement", latitude=45.76
+    )
+    published_offer(third, profession=Profession.NURSE, housing_offered=True)
+
+    matrix = matrix_current()
+
+    assert "69383" not in matrix.index  # inside Lyon, ranked through it
+    lyon = row(matrix, places["lyon"])
+    assert list(matrix.offers.communes_of(Profession.NURSE)) == [lyon]
+    assert matrix.housing_count[lyon] == 1
+
+
+def test_each_commune_keeps_its_own_latest_classement_row(places):
+    """ARS zonages are imported région by région, each under its arrêté's year."""
+    zonage = source("zonage_mg")
+    for place, category, year in [
+        (places["limoges"], "ZAC", 2025),
+        (places["lyon"], "ZIP", 2026),
+        (places["lyon"], "HZ", 2025),
+    ]:
+        IndicatorValue.objects.create(
+            commune=place, key="zonage_mg", year=year, category=category, source=zonage
+        )
+
+    matrix = matrix_current()
+
+    # Limoges keeps its 2025 row though Lyon's latest is 2026; Lyon its 2026 one.
+    assert ZONAGE_CATEGORIES[matrix.zonage[row(matrix, places["limoges"])]] == "ZAC"
+    assert ZONAGE_CATEGORIES[matrix.zonage[row(matrix, places["lyon"])]] == "ZIP"

@@ -47,6 +47,7 @@ from tremplin.territories.models import (
     IndicatorValue,
     Place,
 )
+from tremplin.territories.zonages import SCHEMES_BY_KEY
 
 MEMO_SIZE = 32
 # Offers and welcome packages count when they lie within this distance of a commune.
@@ -350,27 +351,41 @@ def _latest_years(keys: list[str]) -> dict[str, int]:
 
 
 def _indicator_rows(index: dict[str, int], keys: list[str]) -> dict[str, tuple]:
-    """For each key, its latest year's (positions, values, categories, share_above) arrays."""
+    """For each key, its latest year's (positions, values, categories, share_above) arrays.
+
+    A classement (FRR, an ARS zonage) is imported région by région, each under its arrêté's
+    year: each commune then keeps its own latest row, as its profile shows, not the latest
+    year found anywhere in France."""
     years = _latest_years(keys)
     if not years:
         return {}
     wanted = Q()
     for key, year in years.items():
-        wanted |= Q(key=key, year=year)
-    gathered: dict[str, tuple[list, list, list, list]] = {k: ([], [], [], []) for k in years}
-    for commune, key, value, category, above in (
+        wanted |= Q(key=key) if key in SCHEMES_BY_KEY else Q(key=key, year=year)
+    latest: dict[tuple[str, int], tuple[int, float, str, float]] = {}
+    for commune, key, year, value, category, above in (
         IndicatorValue.objects.filter(wanted)
-        .values_list("commune_id", "key", "value", "category", "share_above")
+        .values_list("commune_id", "key", "year", "value", "category", "share_above")
         .iterator(chunk_size=20_000)
     ):
         position = index.get(commune)
         if position is None:
             continue
+        row = (
+            year,
+            np.nan if value is None else value,
+            category,
+            np.nan if above is None else above,
+        )
+        if (key, position) not in latest or latest[(key, position)][0] < year:
+            latest[(key, position)] = row
+    gathered: dict[str, tuple[list, list, list, list]] = {k: ([], [], [], []) for k in years}
+    for (key, position), (_year, value, category, above) in sorted(latest.items()):
         positions, values, categories, shares = gathered[key]
         positions.append(position)
-        values.append(np.nan if value is None else value)
+        values.append(value)
         categories.append(category)
-        shares.append(np.nan if above is None else above)
+        shares.append(above)
     return {
         key: (
             np.asarray(positions, dtype=np.int64),
@@ -419,6 +434,11 @@ def offers_version() -> tuple:
 
 
 def offer_arrays(index: dict[str, int]) -> OfferArrays:
+    """The live offers by commune row; an offer in an arrondissement counts for its city (the
+    matrix ranks communes proper)."""
+    cities = dict(
+        Commune.objects.filter(kind=Commune.Kind.ARRONDISSEMENT).values_list("insee", "city_id")
+    )
     rows = (
         Offer.objects.live()
         .exclude(commune=None)
@@ -429,6 +449,8 @@ def offer_arrays(index: dict[str, int]) -> OfferArrays:
     width = len(KIND_CODES)
     for commune, profession, kind, housed, supported in rows:
         position = index.get(commune)
+        if position is None and commune in cities:
+            position = index.get(cities[commune])
         if position is None or profession not in PROFESSION_CODES or kind not in KIND_CODES:
             continue
         communes.append(position)
