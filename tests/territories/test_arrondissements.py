@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from tests.territories.factories import CommuneFactory, DepartementFactory, arrondissement_make
 from tremplin.territories import selectors
+from tremplin.territories.maps import departement_values
 from tremplin.territories.models import Commune, DataSource, IndicatorValue
 
 pytestmark = pytest.mark.django_db
@@ -216,3 +217,42 @@ class TestRealBase:
         twelfth = Commune.objects.get(insee="75112")
         assert (twelfth.departement_id, twelfth.postal_codes) == ("75", "75012")
         assert twelfth.epci_id == Commune.objects.get(insee="75056").epci_id
+
+
+def test_an_arrondissement_never_borrows_its_citys_total_from_a_source_that_lists_arrondissements(
+    paris,
+):
+    bpe = _source("bpe_commerce", "INSEE", 2020)
+    _value(paris, "shops", year=2020, value=12_000.0, source=bpe)
+    _value(Commune.objects.get(insee="75101"), "shops", year=2020, value=900.0, source=bpe)
+
+    twelfth = selectors.commune_indicators(Commune.objects.get(insee="75112"))
+
+    # The BPE lists arrondissements: without a row, the 12th has none (a real 0), not Paris's.
+    assert twelfth["shops"].value == 0 and twelfth["shops"].published_for is None
+    # The SNCF lists the city only: its figure is shown, marked.
+    assert twelfth["stations"].published_for is not None
+
+
+def test_a_paramedical_breakdown_reads_in_words(paris):
+    nurses = _source("zonage_inf:2025-03-01:11", "ARS", 2025)
+    for code, category in [("75101", "SD"), ("75103", "INT"), ("75112", "INT")]:
+        _value(Commune.objects.get(insee=code), "zonage_inf", year=2025, category=category,
+               source=nurses)  # fmt: skip
+
+    view = selectors.commune_indicators(paris)["zonage_inf"]
+
+    assert view.display == "1 arrondissement « Zone sous-dotée », 2 « Zone intermédiaire »"
+
+
+def test_the_france_map_weights_like_the_area_pages(paris):
+    creuse = DepartementFactory(code="23", name="Creuse")
+    gueret = CommuneFactory(insee="23096", departement=creuse, population=13_000)
+    bourganeuf = CommuneFactory(insee="23030", departement=creuse, population=2_500)
+    _value(gueret, "apl_mg", value=4.0, weight=10_000.0)
+    _value(bourganeuf, "apl_mg", value=1.0, weight=30_000.0)
+
+    values = departement_values("apl_mg")
+
+    assert values["23"] == pytest.approx(1.75)  # by standardised population
+    assert values["75"] == pytest.approx(3.1)  # Paris alone, not with its arrondissements

@@ -12,9 +12,9 @@ from tests.territories.factories import (
     RegionFactory,
     arrondissement_make,
 )
-from tremplin.territories.importers import classement
+from tremplin.territories.importers import classement, zonage
 from tremplin.territories.importers.base import ImportRefused
-from tremplin.territories.models import DataSource, IndicatorValue
+from tremplin.territories.models import DataSource, IndicatorValue, PostalCode
 from tremplin.territories.zonages import SCHEMES
 
 pytestmark = pytest.mark.django_db
@@ -218,6 +218,53 @@ def test_a_new_arrete_replaces_the_former_one_and_its_source(tmp_path: Path, bas
 
     assert set(DataSource.objects.values_list("key", flat=True)) == {"zonage_inf:2025-09-01:75"}
     assert len(_values("zonage_inf", 2025)) == 3
+
+
+def test_former_codes_zoned_differently_give_no_zonage_rather_than_one_picked(
+    tmp_path: Path, base: None
+) -> None:
+    CommuneAliasFactory(code="23902", commune_id="23001", kind="COMD")
+    text = "Code commune;Zonage\n23901;SD\n23902;TSD\n23900;SD\n23096;INT\n"
+    options = _options("zonage_infirmiers", category_column="Zonage", mapping={})
+    classement.run(_csv(tmp_path, text, name="ide.csv"), options=options, progress=False)
+
+    # Ajain's former communes disagree: unknown; Alleyrat's single former code: its category.
+    assert _values("zonage_inf", 2024) == {"23002": (None, "SD"), "23096": (None, "INT")}
+
+
+def test_a_new_arrete_of_a_later_year_replaces_the_former_one(tmp_path: Path, base: None) -> None:
+    classement.run(_ars_workbook(tmp_path, ARS_ROWS), options=_ars_options(), progress=False)
+    # The 2026 arrêté no longer lists Alleyrat: it keeps no 2025 category.
+    later = _ars_workbook(tmp_path, ARS_ROWS[:2])
+    classement.run(later, options=_ars_options(published_on=date(2026, 1, 15)), progress=False)
+
+    assert _values("zonage_inf", 2025) == {}
+    assert set(_values("zonage_inf", 2026)) == {"23096", "23001"}
+    assert set(DataSource.objects.values_list("key", flat=True)) == {"zonage_inf:2026-01-15:75"}
+
+
+def test_an_official_medecins_arrete_wins_over_the_cartosante_extraction(
+    tmp_path: Path, base: None
+) -> None:
+    PostalCode.objects.create(code="23000", commune_id="23096")
+    extraction = tmp_path / "zonage_medecins.csv"
+    extraction.write_text("Code_postal,Nom_commune,Zonage\n23000,Guéret,1_ZIP\n")
+    zonage.run(extraction, progress=False)  # year 2025
+    arrete = _csv(tmp_path, "Code commune;Zonage\n23096;ZAC\n23001;HZ\n", name="arrete.csv")
+    options = _options(
+        "zonage_medecins",
+        category_column="Zonage",
+        mapping={},
+        published_on=date(2024, 5, 1),
+    )
+    classement.run(arrete, options=options, progress=False)
+
+    # The arrêté (2024) replaced the extraction's 2025 row of its région…
+    rows = IndicatorValue.objects.filter(key="zonage_mg", commune_id="23096")
+    assert list(rows.values_list("year", "category")) == [(2024, "ZAC")]
+    # …and importing the extraction again leaves that région alone.
+    zonage.run(extraction, force=True, progress=False)
+    assert list(rows.values_list("year", "category")) == [(2024, "ZAC")]
 
 
 def test_the_same_file_twice_changes_nothing(tmp_path: Path, base: None) -> None:

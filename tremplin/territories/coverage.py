@@ -178,3 +178,19 @@ def covered_communes(key: str, communes: set[str]) -> set[str]:
     if coverage is None:
         return set(communes)
     return {insee for insee in communes if coverage.covers(departement_of(insee))}
+
+
+# Sources that publish Paris, Lyon and Marseille by arrondissement (checked in the files: the
+# DREES APL, the BPE, Filosofi, the CNC list, the zonage extraction, the ANCT ZRR sheet; an
+# imported classement, keyed "<scheme>:<date>…", lists what its arrêté lists). An arrondissement
+# without a row of one of them has no value of its own — it never borrows its city's total. The
+# others (SNCF, ONML, zones d'emploi, chômage) publish the city only: an arrondissement shows its
+# city's figure, marked as such.
+BY_ARRONDISSEMENT = frozenset(
+    {"apl_mg", "apl_inf", "apl_sf", "apl_cd", "apl_mk", "bpe_commerce", "bpe_schools"}
+    | {"bpe_tourism", "poverty", "cinemas", "zonage_mg", "zrr"}
+)
+
+
+def publishes_by_arrondissement(source_key: str) -> bool:
+    return source_key in BY_ARRONDISSEMENT or ":" in source_key

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import cast
 
 from django.core.cache import cache
-from django.db.models import F, FloatField, Max, Sum
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Count, F, FloatField, Max, Sum
+from django.db.models.functions import Cast
 
 from tremplin.territories.models import Commune, DataSource, Departement, IndicatorValue
 
@@ -34,24 +34,33 @@ class MapArea:
 
 
 def departement_values(key: str) -> dict[str, float]:
-    """Weighted mean of an indicator's latest year over each département's communes: by the
-    weight its source gives (the standardised population of an APL), else by population."""
+    """Mean of an indicator's latest year over each département's communes, as the area pages
+    compute it: weighted by the weight its source gives (the standardised population of an
+    APL) when every value has one, else by municipal population."""
     year = IndicatorValue.objects.filter(key=key).aggregate(year=Max("year"))["year"]
     if year is None:
         return {}
-    weight = Coalesce(F("weight"), Cast("commune__population", FloatField()))
+    population = Cast("commune__population", FloatField())
     rows = (
         IndicatorValue.objects.filter(
             key=key, year=year, value__isnull=False, commune__kind=Commune.Kind.COMMUNE
         )
         .values("commune__departement_id")
-        .annotate(weighted=Sum(Cast("value", FloatField()) * weight), population=Sum(weight))
+        .annotate(
+            standardised=Sum(Cast("value", FloatField()) * F("weight")),
+            weight_total=Sum("weight"),
+            unweighted=Count("id") - Count("weight"),
+            weighted=Sum(Cast("value", FloatField()) * population),
+            population=Sum(population),
+        )
     )
-    return {
-        row["commune__departement_id"]: row["weighted"] / row["population"]
-        for row in rows
-        if row["population"]
-    }
+    values = {}
+    for row in rows:
+        if row["weight_total"] and not row["unweighted"]:
+            values[row["commune__departement_id"]] = row["standardised"] / row["weight_total"]
+        elif row["population"]:
+            values[row["commune__departement_id"]] = row["weighted"] / row["population"]
+    return values
 
 
 def _grid() -> dict[tuple[int, int], str]:

@@ -24,6 +24,7 @@ from tremplin.territories.coverage import (
     Absent,
     Coverage,
     departement_of,
+    publishes_by_arrondissement,
     territory_of,
     territory_of_point,
 )
@@ -231,6 +232,8 @@ class IndicatorView:
 def _category_phrase(key: str, category: str) -> str:
     if key == "zonage_mg":
         return str(ZONAGE_PHRASES.get(category, category))
+    if key in SCHEMES_BY_KEY:
+        return f"« {category_label(key, category)} »"
     return f"« {category} »"
 
 
@@ -332,7 +335,12 @@ def commune_indicators(commune: Commune) -> dict[str, IndicatorView]:
     if commune.city_id is not None and commune.city is not None:
         city = _with_coverage(commune.city, _latest_values(commune.city))
         for key, view in city.items():
-            if key not in latest and view.covered and (view.value is not None or view.category):
+            by_arrondissement = view.source is not None and publishes_by_arrondissement(
+                view.source.key
+            )
+            if by_arrondissement or key in latest or not view.covered:
+                continue
+            if view.value is not None or view.category:
                 view.published_for = commune.city
                 latest[key] = view
         return _with_coverage(commune, latest)
@@ -348,7 +356,8 @@ def commune_indicators(commune: Commune) -> dict[str, IndicatorView]:
 def _arrondissement_breakdowns(city: Commune) -> dict[str, IndicatorView]:
     """For each category indicator, how many of the city's arrondissements are in each category
     (latest year); empty for a commune without arrondissements."""
-    keys = [key for key, definition in INDICATORS.items() if definition.kind == "category"]
+    # Classements only: a breakdown of employment zones would say nothing.
+    keys = [*SCHEMES_BY_KEY, "zrr"]
     rows = (
         IndicatorValue.objects.filter(commune__city=city, key__in=keys)
         .exclude(category="")

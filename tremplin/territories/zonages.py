@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from tremplin.core.professions import Profession
 
-# How several codes of one file that lead to the same commune (former communes, arrondissements)
-# are combined: FRR says "partially classed"; a zonage keeps its most under-served category.
-PARTIAL, MOST_UNDER_SERVED = "partial", "most_under_served"
+# How several former codes of one file that lead to the same commune nouvelle are combined when
+# they disagree: FRR says "partially classed", as the ANCT publishes such communes; a zonage
+# gives no category (never one picked for the commune).
+PARTIAL, NONE_WHEN_MIXED = "partial", "none_when_mixed"
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Scheme:
     publisher: str
     # Most under-served (or most classed) first.
     categories: tuple[Category, ...]
-    merge: str = MOST_UNDER_SERVED
+    merge: str = NONE_WHEN_MIXED
     url: str = ""
 
     def category(self, code: str) -> Category | None:

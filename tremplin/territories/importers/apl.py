@@ -170,10 +170,11 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
             )
             rows.append(_Row(code=code, measures=measures, weight=weight))
         grouped = territory_rows(rows, resolver)
+        cities = set(resolver.cities.values())  # combined from arrondissements, not merged
         merged |= {
             insee
             for insee, parts in grouped.items()
-            if len(parts) > 1 and insee in resolver.current
+            if len(parts) > 1 and insee in resolver.current and insee not in cities
         }
         for insee, parts in grouped.items():
             for measure in parts[0].measures:

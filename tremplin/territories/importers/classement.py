@@ -157,14 +157,15 @@ def _check_repeated(read: Read, *, code: str, category: str, line: int, where: s
         )
 
 
-def _merged(scheme: Scheme, categories: set[str]) -> str:
-    """One category for a commune reached by several former codes classed differently."""
+def _merged(scheme: Scheme, categories: set[str]) -> str | None:
+    """The category of a commune reached by several former codes classed differently: FRR's
+    « partiellement classée »; for a zonage, none (its profile says the zonage is unknown)."""
     if len(categories) == 1:
         return next(iter(categories))
     if scheme.merge == PARTIAL:
         values = {scheme.category(code).value for code in categories}  # type: ignore[union-attr]
         return "FRR" if values == {1.0} else "P"
-    return min(categories, key=scheme.codes.index)
+    return None
 
 
 def _values(read: Read, *, scheme: Scheme, year: int) -> tuple[Values, int]:
@@ -173,8 +174,10 @@ def _values(read: Read, *, scheme: Scheme, year: int) -> tuple[Values, int]:
     for insee, categories in read.via_alias.items():
         if insee not in read.direct:  # a commune's own row says more than its former parts
             merged += len(categories) > 1
-            code = _merged(scheme, categories)
-            values[(insee, scheme.key, year)] = (scheme.category(code).value, code)  # type: ignore[union-attr]
+            merged_code = _merged(scheme, categories)
+            if merged_code is not None:
+                category = scheme.category(merged_code)
+                values[(insee, scheme.key, year)] = (category.value, merged_code)  # type: ignore[union-attr]
     for insee, code in read.direct.items():
         values[(insee, scheme.key, year)] = (scheme.category(code).value, code)  # type: ignore[union-attr]
     for city, categories in read.from_arrondissements.items():
@@ -191,6 +194,19 @@ def _regions(values: Values) -> set[str] | None:
     region_of = dict(Commune.objects.values_list("insee", "region_id"))
     covered = {region_of[insee] for insee, _, _ in values}
     return None if covered >= set(region_of.values()) else covered
+
+
+def replaced_scope(scheme: Scheme, *, year: int, regions: set[str] | None) -> set[tuple[str, int]]:
+    """What an arrêté replaces in its régions: the scheme's values of its year and of earlier
+    years (a former arrêté), and those of a derived extraction (the CartoSanté `zonage_mg`,
+    keyed by the bare indicator key) whatever their year — the official text wins. A newer
+    arrêté already imported stays."""
+    rows = IndicatorValue.objects.filter(key=scheme.key)
+    if regions is not None:
+        rows = rows.filter(commune__region_id__in=regions)
+    years = set(rows.values_list("year", flat=True).distinct())
+    extraction = set(rows.filter(source__key=scheme.key).values_list("year", flat=True).distinct())
+    return {(scheme.key, y) for y in years if y <= year or y in extraction} | {(scheme.key, year)}
 
 
 def source_key(scheme: Scheme, *, published_on: date, regions: set[str] | None) -> str:
@@ -260,7 +276,7 @@ def run(
             path=path,
             sha256=sha256,
             values=values,
-            scope={(scheme.key, year)},
+            scope=replaced_scope(scheme, year=year, regions=regions),
             result=result,
             regions=regions,
         )

@@ -25,7 +25,7 @@ from tremplin.territories.importers.base import (
     sha256_of,
     unchanged_since_last_import,
 )
-from tremplin.territories.models import Commune, CommuneAlias, PostalCode
+from tremplin.territories.models import Commune, CommuneAlias, IndicatorValue, PostalCode
 from tremplin.territories.text import normalise_name
 
 KEY = "zonage_mg"
@@ -185,7 +185,16 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
             from_arrondissements.setdefault(city, set()).add(zonage)
     bar.close()
     zonages, mixed = zonages_decide(found, from_arrondissements)
-    values: Values = {(insee, KEY, YEAR): (None, zonage) for insee, zonage in zonages.items()}
+    # Where an official arrêté is imported (`import_classement --scheme zonage_medecins`), it
+    # wins: this extraction leaves those régions alone.
+    official = official_regions()
+    region_of = dict(Commune.objects.values_list("insee", "region_id"))
+    regions = set(region_of.values()) - official
+    values: Values = {
+        (insee, KEY, YEAR): (None, zonage)
+        for insee, zonage in zonages.items()
+        if region_of.get(insee) in regions
+    }
     result = ImportResult(source=KEY, skipped=not_available + unmatched, rows_read=bar.done)
     result.unmatched_add("résultat non disponible (N/A) dans le fichier", not_available)
     result.unmatched_add(
@@ -197,6 +206,24 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
         result.notes.append(f"{mixed} communes with differing zonages left without one")
     if unchanged_since_last_import(result, key=KEY, sha256=sha256, force=force, rows=len(values)):
         return result
+    if official:
+        result.notes.append(f"{len(official)} régions with an official arrêté left alone")
     return indicator_values_save(
-        info=INFO, path=path, sha256=sha256, values=values, scope={(KEY, YEAR)}, result=result
+        info=INFO,
+        path=path,
+        sha256=sha256,
+        values=values,
+        scope={(KEY, YEAR)},
+        result=result,
+        regions=regions if official else None,
+    )
+
+
+def official_regions() -> set[str]:
+    """The régions whose médecins' zonage comes from an imported arrêté (sources keyed
+    "zonage_mg:<date>…" by import_classement)."""
+    return set(
+        IndicatorValue.objects.filter(key=KEY, source__key__startswith=f"{KEY}:")
+        .values_list("commune__region_id", flat=True)
+        .distinct()
     )
