@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.territories.factories import CommuneFactory, DepartementFactory, arrondissement_make
-from tremplin.territories import selectors
+from tremplin.territories import areas, selectors
 from tremplin.territories.maps import departement_values
 from tremplin.territories.models import Commune, DataSource, IndicatorValue
 
@@ -136,14 +136,14 @@ def test_area_figures_count_each_inhabitant_once_and_weight_by_standardised_popu
     _value(gueret, "apl_mg", value=4.0, weight=10_000.0)
     _value(bourganeuf, "apl_mg", value=1.0, weight=30_000.0)
 
-    creuse_summary = selectors.area_summary(
+    creuse_summary = areas.area_summary(
         Commune.objects.filter(departement_id="23"), scope={"departement_id": "23"}
     )
     # (4 × 10,000 + 1 × 30,000) / 40,000 — not (4 × 13,000 + 1 × 2,500) / 15,500 = 3.52.
     assert creuse_summary["apl"]["apl_mg"]["value"] == pytest.approx(1.75)
     assert creuse_summary["apl"]["apl_mg"]["method"] == "standardised"
 
-    paris_summary = selectors.area_summary(
+    paris_summary = areas.area_summary(
         Commune.objects.filter(departement_id="75"), scope={"departement_id": "75"}
     )
     # Paris, not Paris plus its arrondissements.
@@ -159,7 +159,7 @@ def test_without_standardised_population_the_area_says_it_weights_by_population(
     _value(gueret, "apl_mg", value=4.0)
     _value(bourganeuf, "apl_mg", value=2.0)
 
-    summary = selectors.area_summary(
+    summary = areas.area_summary(
         Commune.objects.filter(departement_id="23"), scope={"departement_id": "23"}
     )
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.territories.factories import CommuneFactory, DepartementFactory, RegionFactory
-from tremplin.territories import selectors
+from tremplin.territories import areas, selectors
 from tremplin.territories.coverage import (
     CORSICA,
     COVERAGES,
@@ -206,7 +206,7 @@ def test_the_api_gives_null_with_the_coverage_reason(client, ajaccio, gueret):
 
 
 def summary(**scope):
-    return selectors.area_summary(Commune.objects.filter(**scope), scope=scope)
+    return areas.area_summary(Commune.objects.filter(**scope), scope=scope)
 
 
 def test_an_area_outside_coverage_has_no_count_but_the_reason(client, ajaccio):

@@ -1,12 +1,16 @@
-"""What the /donnees/ page says of each source beyond its import record: the command that reads
-it, and what a newer edition needs (so an operator knows whether it loads without a change)."""
+"""What the /donnees/ page says of each source: its import record, the territories that got a
+value (counted), what it does not cover, the command that reads it and what a newer edition
+needs (so an operator knows whether it loads without a change)."""
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.db.models import Count
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.territories.coverage import COVERAGES, TERRITORY_NAMES, territory_of
+from tremplin.territories.models import Commune, DataSource, IndicatorValue, Place
 
 
 @dataclass(frozen=True)
@@ -125,3 +129,68 @@ def source_outside_departements(key: str) -> frozenset[str]:
         if coverage.source == key:
             outside |= coverage.outside
     return frozenset(outside)
+
+
+@dataclass
+class SourceSummary:
+    source: DataSource
+    territories: int  # communes and arrondissements that got a value from it
+    places: int
+    outside: list[str]  # territories it does not cover, by name
+    guide: SourceGuide | None
+
+
+def data_sources_summary() -> list[SourceSummary]:
+    """Every imported source with the number of territories that got a value, counted in the
+    database, what it does not cover and how a newer edition loads. The counts (two grouped
+    queries over every value, most of a second on the full base) are cached until the next
+    import."""
+    sources = list(DataSource.objects.order_by("title"))
+    version = max((s.imported_at for s in sources), default=None)
+    key = f"territories:source-counts:{len(sources)}:{version.isoformat() if version else ''}"
+    counts: tuple[dict[int, int], dict[int, int]] | None = cache.get(key)
+    if counts is None:
+        counts = _source_counts()
+        cache.set(key, counts, timeout=24 * 3600)
+    territories, places = counts
+    if (communes_pk := _communes_source_pk(sources)) is not None:
+        territories[communes_pk] = Commune.objects.count()  # the base itself
+    return [
+        SourceSummary(
+            source=source,
+            territories=territories.get(source.pk, 0),
+            places=places.get(source.pk, 0),
+            outside=source_outside(source.key),
+            guide=source_guide(source.key),
+        )
+        for source in sources
+    ]
+
+
+def _communes_source_pk(sources: list[DataSource]) -> int | None:
+    return next((s.pk for s in sources if s.key == "communes"), None)
+
+
+def _source_counts() -> tuple[dict[int, int], dict[int, int]]:
+    territories = dict(
+        IndicatorValue.objects.order_by()
+        .values("source_id")
+        .annotate(count=Count("commune_id", distinct=True))
+        .values_list("source_id", "count")
+    )
+    places = dict(
+        Place.objects.order_by()
+        .values("source_id")
+        .annotate(count=Count("id"))
+        .values_list("source_id", "count")
+    )
+    return territories, places
+
+
+def territory_counts() -> dict[str, int]:
+    """How many communes proper and municipal arrondissements the base holds."""
+    arrondissements = Commune.objects.filter(kind=Commune.Kind.ARRONDISSEMENT).count()
+    return {
+        "communes": Commune.objects.count() - arrondissements,
+        "arrondissements": arrondissements,
+    }

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from tremplin.core.http import HtmxHttpRequest
 from tremplin.hosting.selectors import territory_pages_for
-from tremplin.territories import maps, selectors
+from tremplin.territories import areas, maps, selectors, sources
 from tremplin.territories.indicators import INDICATORS
 from tremplin.territories.models import Commune, DataSource, Departement, Epci, Region
 
@@ -93,7 +93,7 @@ def _area(
     scope: dict[str, str],
 ) -> HttpResponse:
     communes = Commune.objects.filter(**scope)
-    page = Paginator(selectors.communes_by_need(communes), 50).get_page(request.GET.get("page"))
+    page = Paginator(areas.communes_by_need(communes), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "territories/area.html",
@@ -101,7 +101,7 @@ def _area(
             "title": title,
             "kind": kind,
             "area": area,
-            "summary": selectors.area_summary(communes, scope=scope),
+            "summary": areas.area_summary(communes, scope=scope),
             "page": page,
             "need_indicator": INDICATORS["apl_mg"],
         },
@@ -138,9 +138,5 @@ def data_sources(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "territories/data_sources.html",
-        {
-            "summaries": selectors.data_sources_summary(),
-            "communes": Commune.objects.municipal().count(),
-            "arrondissements": Commune.objects.filter(kind=Commune.Kind.ARRONDISSEMENT).count(),
-        },
+        {"summaries": sources.data_sources_summary(), **sources.territory_counts()},
     )
