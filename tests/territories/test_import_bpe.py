@@ -1,6 +1,8 @@
+import hashlib
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from tests.conftest import OPEN_DATA_DIR
 from tests.territories.factories import CommuneAliasFactory, CommuneFactory, arrondissement_make
@@ -166,3 +168,21 @@ def _values_of(insee: str) -> dict[str, float | None]:
     return dict(
         IndicatorValue.objects.filter(commune_id=insee, year=2020).values_list("key", "value")
     )
+
+
+def test_a_file_imported_by_an_older_revision_of_the_importers_is_imported_again(
+    tmp_path: Path, base: None
+) -> None:
+    path = _write(tmp_path, "equip-serv-commerce-com-2020.csv", COMMERCE)
+    DataSource.objects.create(
+        key="bpe_commerce",
+        title="BPE",
+        publisher="INSEE",
+        imported_at=timezone.now(),
+        file_sha256=hashlib.sha256(path.read_bytes()).hexdigest(),  # what revision 1 stored
+    )
+
+    result = bpe.run(path, progress=False)
+
+    assert "same file as last import" not in result.summary()
+    assert result.created == 6
