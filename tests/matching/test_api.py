@@ -58,10 +58,12 @@ def test_it_ranks_communes_with_scores_and_contributions(client, places):
 
 
 def test_it_ranks_epcis_by_their_best_commune(client, places):
-    data = client.get("/api/v1/matching/epcis", {"profession": "infirmier"}).json()
+    query = {"profession": "infirmier", "besoin": "indifferent", "gare": "important"}
+    data = client.get("/api/v1/matching/epcis", query).json()
 
+    # The station is near Saint-Junien: its EPCI first, scored as it.
     assert [(r["kind"], r["code"], r["commune_name"]) for r in data["results"]] == [
-        ("epci", "248719312", "Rochechouart"),
+        ("epci", "248719312", "Saint-Junien"),
         ("epci", "248719221", "Limoges"),
     ]
 

@@ -30,11 +30,15 @@ def corsica_and_creuse():
     corse = DepartementFactory(
         code="2A", name="Corse-du-Sud", region=RegionFactory(code="94", name="Corse")
     )
+    big = {"population": 30_000}  # a full catchment: the need is the shortage alone
     places = {
-        "ajaccio": commune("2A004", "Ajaccio", 41.93, 8.74, departement=corse, apl_inf=0.8),
-        "gueret": commune("23096", "Guéret", 46.17, 1.87, apl_inf=0.8),
-        "felletin": commune("23079", "Felletin", 45.88, 2.17, apl_inf=0.8),
+        "ajaccio": commune("2A004", "Ajaccio", 41.93, 8.74, departement=corse, apl_inf=0.8, **big),
+        "gueret": commune("23096", "Guéret", 46.17, 1.87, apl_inf=0.8, **big),
+        "felletin": commune("23079", "Felletin", 45.88, 2.17, apl_inf=0.8, **big),
     }
+    # Better-served communes far away: the median APL (6) is above the three's (2).
+    for number, share in enumerate([0.1, 0.2, 0.3, 0.4]):
+        commune(f"8700{number}", f"Servie {number}", 48.0 + number, 0.5, apl_inf=share)
     station(46.17, 1.87, "Guéret")
     # A stale 0 an older import wrote for Ajaccio: still not covered.
     indicator(places["ajaccio"], "stations", 0.0)
@@ -45,8 +49,9 @@ def test_an_uncovered_criterion_leaves_the_communes_score_and_is_named(corsica_a
     result = by_name(search(besoin="important", gare="important"))
 
     gueret, felletin, ajaccio = result["Guéret"], result["Felletin"], result["Ajaccio"]
-    # Ajaccio is scored on the criterion its sources cover (APL: 0.8), as if "gare" were not asked.
-    assert ajaccio.score == pytest.approx(80, abs=0.5)
+    # Ajaccio is scored on the criterion its sources cover (its need: 1 - 2/6), as if "gare"
+    # were not asked.
+    assert ajaccio.score == pytest.approx(100 * (1 - 2 / 6), abs=0.5)
     assert gueret.score > ajaccio.score > felletin.score
     assert GAP in ajaccio.caveats
     gap = next(c for c in ajaccio.contributions if c.key == "gare")

@@ -28,7 +28,7 @@ from tremplin.matching.scoring import CRITERIA, Importance, Origin, criteria_bui
 PROFESSION = Profession.GENERAL_PRACTITIONER  # every criterion applies to it
 # Where "indispensable" draws the line, criterion by criterion.
 THRESHOLDS = {
-    "besoin": 0.5,
+    "besoin": 0.3,
     "zonage": 0.75,
     "annonces": 0.5,
     "logement": 0.5,

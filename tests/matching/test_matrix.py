@@ -55,7 +55,10 @@ def test_indicators_are_ranks_with_unknown_values_apart(places):
     matrix = matrix_current()
 
     need = matrix.column("need:apl_inf")
-    assert need[row(matrix, places["bourganeuf"])] == pytest.approx(0.95)
+    # Bourganeuf: APL 0.5 against the median 1.5, 2,600 people within 10 km.
+    people = np.log(2_600 / 500) / np.log(20_000 / 500)
+    assert need[row(matrix, places["bourganeuf"])] == pytest.approx((1 - 0.5 / 1.5) * people)
+    assert need[row(matrix, places["limoges"])] == 0  # above the median: no shortage
     schools = matrix.column("schools")
     assert schools[row(matrix, places["bourganeuf"])] == 0  # none: nothing
     assert schools[row(matrix, places["rochechouart"])] == pytest.approx(0.5)  # one or two: half

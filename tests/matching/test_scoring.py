@@ -30,11 +30,33 @@ def test_it_ranks_the_least_served_communes_first_for_the_profession():
 
     result = search()
 
-    assert names(result) == ["Lyon", "Bourganeuf", "Rochechouart", "Saint-Junien", "Limoges"]
+    # The need is a shortage below the median APL (1.5, Rochechouart's) that concerns people:
+    # Lyon (0.1, 520,000 people around) before Bourganeuf (0.5, 2,600); the others are at or
+    # above the median: no need.
+    assert names(result)[:2] == ["Lyon", "Bourganeuf"]
     assert result.results[0].score > result.results[1].score > result.results[-1].score
-    assert result.results[0].explanation.startswith(
-        "APL aux infirmières parmi les 10 % les plus faibles"
+    assert (
+        " ".join(result.results[0].explanation.split())
+        .replace("\u202f", " ")
+        .startswith(
+            "APL aux infirmières 0,1 pour une référence de 1,5 ; 520 000 habitants à moins de 10 km"
+        )
     )
+
+
+def test_a_bourg_serving_thousands_ranks_above_a_hamlet_with_no_supply():
+    # The DREES reports 0 for the hamlet: no accessible supply — but 40 people and nobody
+    # around is no patientèle; the bourg's 9,000 people are under-served too.
+    commune("23101", "Hameau", 46.0, 2.0, population=40, apl_inf=1.0)  # APL 0
+    commune("23102", "Bourg", 46.5, 2.0, population=9_000, apl_inf=0.8)  # APL 2
+    commune("23103", "Ville", 45.5, 2.0, population=30_000, apl_inf=0.2)  # APL 8
+    commune("23104", "Autre", 45.0, 2.0, population=30_000, apl_inf=0.5)  # APL 5: the median
+
+    result = search(stated={"annonces": "indifferent"})
+
+    assert names(result)[0] == "Bourg"
+    hamlet = next(item for item in result.results if item.name == "Hameau")
+    assert hamlet.score == 0
 
 
 def test_it_reads_the_apl_of_the_profession_asked():
@@ -142,14 +164,15 @@ def test_town_sizes_asked_score_first_and_their_neighbours_half():
 def test_an_epci_scores_as_its_best_commune():
     limousin()
 
-    result = search(scale="epci")
+    # A station near Saint-Junien: its EPCI scores as it, Limoges's as Limoges.
+    result = search(scale="epci", stated={"gare": "important", "besoin": "indifferent"})
 
     assert [item.name for item in result.results] == [
         "CC Porte Océane du Limousin",
         "Limoges Métropole",
     ]
     porte_oceane = result.results[0]
-    assert porte_oceane.commune_name == "Rochechouart"
+    assert porte_oceane.commune_name == "Saint-Junien"
     assert porte_oceane.url == "/territoires/epci/248719312/"
     assert porte_oceane.population == 14_700
     assert result.total == 2
@@ -240,9 +263,10 @@ def test_a_ranking_is_vector_arithmetic_without_queries(django_assert_num_querie
 def test_the_worked_example_of_the_documentation():
     """docs/matching.md, "Worked example": keep both true together."""
     limoges = commune("87085", "Limoges", 45.8336, 1.2611)
-    a = commune("87001", "A", 45.8336 + 28 / 111.195, 1.2611, apl_inf=0.70)
-    commune("87002", "B", 45.8336 - 45 / 111.195, 1.2611)
-    commune("87003", "C", 45.8336, 1.2611 + 61 / (111.195 * 0.6969))
+    # APLs 1.0, 4.0 and 3.0 (the builder takes the share of communes better served).
+    a = commune("87001", "A", 45.8336 + 28 / 111.195, 1.2611, apl_inf=0.9, population=10_000)
+    commune("87002", "B", 45.8336 - 45 / 111.195, 1.2611, apl_inf=0.6)
+    commune("87003", "C", 45.8336, 1.2611 + 61 / (111.195 * 0.6969), apl_inf=0.7)
     station(45.8336 + 32 / 111.195, 1.2611)  # 4 km from A
     station(45.8336 - 60 / 111.195, 1.2611)  # 15 km from B
     published_offer(a, profession=Profession.DENTIST, housing_offered=True)
@@ -254,11 +278,11 @@ def test_the_worked_example_of_the_documentation():
     )
 
     scores = {item.name: item.score_display for item in result.results}
-    assert (scores["A"], scores["B"]) == (78, 41)
+    assert (scores["A"], scores["B"]) == (74, 41)
     assert "C" not in scores
     first = next(item for item in result.results if item.name == "A")
-    assert first.explanation == (
-        "à 28 km de Limoges ; gare à 4 km ; APL aux infirmières plus faible que 70 % des "
-        "communes ; logement offert (1 annonce à moins de 10 km)"
+    assert first.explanation.replace("\u202f", " ").replace("\xa0", " ") == (
+        "à 28 km de Limoges ; gare à 4 km ; APL aux infirmières 1,0 pour une référence de 3,0 ; "
+        "10 000 habitants à moins de 10 km ; logement offert (1 annonce à moins de 10 km)"
     )
     assert first.caveats == "aucune annonce à moins de 10 km"

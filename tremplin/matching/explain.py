@@ -178,21 +178,32 @@ class Explainer:
             return _("%(criterion)s : donnée inconnue") % {"criterion": self._labels[key].lower()}
         return method(row, satisfaction)
 
-    def _text_besoin(self, row: int, share: float) -> str:
-        label = str(INDICATORS[PROFESSION_APL[self.criteria.profession]].label)
-        if share >= 0.9:
-            return _("%(label)s parmi les 10 %% les plus faibles") % {"label": label}
-        if share >= 0.75:
-            return _("%(label)s parmi les 25 %% les plus faibles") % {"label": label}
-        if share >= 0.5:
-            return _("%(label)s plus faible que %(share)s %% des communes") % {
-                "label": label,
-                "share": round(share * 100),
-            }
-        return _("%(label)s plus élevée que %(share)s %% des communes") % {
-            "label": label,
-            "share": round((1 - share) * 100),
+    def _text_besoin(self, row: int, need: float) -> str:
+        """The figures the need comes from: the APL against its reference, the people around."""
+        key = PROFESSION_APL[self.criteria.profession]
+        label = str(INDICATORS[key].label)
+        apl = float(self.matrix.raw[key][row])
+        reference = self.matrix.apl_reference.get(key, float("nan"))
+        decimals = INDICATORS[key].decimals
+        people = _("%(people)s habitants à moins de %(km)s km") % {
+            "people": _number(round(float(self.matrix.catchment[row]), -1)),
+            "km": _number(NEAR_KM),
         }
+        if apl >= reference:
+            return _("%(label)s %(apl)s, au-dessus de la référence %(reference)s") % {
+                "label": label,
+                "apl": _number(apl, decimals),
+                "reference": _number(reference, decimals),
+            }
+        figures = {
+            "label": label,
+            "apl": _number(apl, decimals),
+            "reference": _number(reference, decimals),
+            "people": people,
+        }
+        if apl == 0:
+            return _("%(label)s 0 (aucune offre accessible selon la DREES) ; %(people)s") % figures
+        return _("%(label)s %(apl)s pour une référence de %(reference)s ; %(people)s") % figures
 
     def _text_zonage(self, row: int, satisfaction: float) -> str:
         category = ZONAGE_CATEGORIES[int(self.matrix.zonage[row])]

@@ -156,6 +156,10 @@ class CommuneMatrix:
     epci_present: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     epci_population: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     unpositioned: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    # Population within NEAR_KM of each commune (itself included), and the reference APL of each
+    # profession (the median of the communes) the need is measured against.
+    catchment: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    apl_reference: dict[str, float] = field(default_factory=dict)
     # What the "zrr" column holds: "frr" once an FRR classement is imported, else "zrr" (the
     # 2017 classification), "" when neither is.
     rural_scheme: str = ""
@@ -531,10 +535,6 @@ def matrix_build() -> CommuneMatrix:
 
     for key in APL_KEYS:
         raw_values(key)
-        if key in indicators:
-            positions, values, _, above = indicators[key]
-            # Under-served = a low APL: the share of communes better served than this one.
-            put(f"need:{key}", positions, np.where(np.isnan(values), np.nan, above))
     if "zonage_mg" in indicators:
         positions, _, labels, _ = indicators["zonage_mg"]
         zonage[positions] = [
@@ -630,9 +630,51 @@ def matrix_build() -> CommuneMatrix:
         ),
         index=index,
     )
+    matrix.catchment = catchment_population(matrix)
+    for key in APL_KEYS:
+        if key in indicators:
+            need, matrix.apl_reference[key] = need_by_catchment(raw[key], matrix.catchment)
+            put(f"need:{key}", np.arange(n), need)
     matrix = with_offers(matrix, offers_version=versions[1])
     matrix.built_in_ms = (time.perf_counter() - started) * 1000
     return matrix
+
+
+# The need of a place to practise: a shortage (an APL below the reference) that concerns people.
+# Population within NEAR_KM: below PEOPLE_FLOOR a practice has hardly anyone to serve, from
+# PEOPLE_FULL on the need counts whole; in between on a log scale (a bourg of 9,000 counts 0.78,
+# a hamlet of 40 with nobody around 0).
+PEOPLE_FLOOR, PEOPLE_FULL = 500.0, 20_000.0
+
+
+def catchment_population(matrix: CommuneMatrix) -> np.ndarray:
+    """The population within NEAR_KM of each commune, itself included (its own population when
+    its position is unknown)."""
+    own = np.nan_to_num(matrix.population).astype(np.float32)
+    around = matrix.near_sum(own)
+    return np.maximum(around, own).astype(np.float32)
+
+
+def need_by_catchment(apl: np.ndarray, catchment: np.ndarray) -> tuple[np.ndarray, float]:
+    """(need in [0, 1] per commune, NaN where the APL is unknown; the reference APL).
+
+    shortage = how far the APL is below the reference — the median APL of the communes —, 0
+    above it, 1 for an APL of 0 (the DREES's "no accessible supply"); need = shortage × the
+    share of a full catchment (`PEOPLE_FLOOR` → 0, `PEOPLE_FULL` → 1, log scale). A DREES zero in
+    a hamlet with nobody around is then no need, not an infinite one."""
+    known = ~np.isnan(apl)
+    if not known.any():
+        return np.full(len(apl), np.nan, dtype=np.float32), float("nan")
+    reference = float(np.median(apl[known]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shortage = np.clip(1.0 - apl / reference, 0.0, 1.0) if reference > 0 else (apl == 0) * 1.0
+        people = np.clip(
+            np.log(np.maximum(catchment, 1.0) / PEOPLE_FLOOR) / np.log(PEOPLE_FULL / PEOPLE_FLOOR),
+            0.0,
+            1.0,
+        )
+    need = np.where(known, shortage * people, np.nan).astype(np.float32)
+    return need, reference
 
 
 def with_offers(matrix: CommuneMatrix, *, offers_version: tuple) -> CommuneMatrix:

@@ -84,8 +84,11 @@ CRITERIA: dict[str, CriterionDefinition] = {
             "besoin",
             _("Patientèle potentielle (APL de ma profession)"),
             PROFESSIONAL,
-            0.5,
-            _("Les communes où l’accès à votre profession est le plus faible d’abord."),
+            0.3,
+            _(
+                "Un accès à votre profession plus faible que la médiane des communes, là où "
+                "vivent assez de gens pour une patientèle : la population à moins de 10 km compte."
+            ),
         ),
         CriterionDefinition(
             "zonage",
