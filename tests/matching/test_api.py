@@ -1,6 +1,6 @@
 import pytest
 
-from tests.matching.builders import limousin, published_offer
+from tests.matching.builders import commune, limousin, published_offer
 from tremplin.core.professions import Profession
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +182,15 @@ def test_the_openapi_schema_lists_the_criteria(client):
     assert parameters["rayon"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 1000}
     assert parameters["types"]["schema"]["type"] == "array"
     assert "/api/v1/matching/epcis" in schema["paths"]
+
+
+def test_villages_are_asked_for_and_shown_through_their_centre(client):
+    commune("23201", "Bourg", 46.0, 2.0, population=9_000, apl_inf=0.9)
+    commune("23202", "Hameau", 46.05, 2.0, population=40, apl_inf=0.95)
+
+    default = client.get(URL, {"profession": "infirmier"}).json()
+    asked = client.get(URL, {"profession": "infirmier", "villages": "1"}).json()
+
+    assert [r["name"] for r in default["results"]] == ["Bourg"]
+    hamlet = next(r for r in asked["results"] if r["name"] == "Hameau")
+    assert hamlet["served_by"].startswith("à 6 km de Bourg, qui dessert")

@@ -52,11 +52,34 @@ def test_a_bourg_serving_thousands_ranks_above_a_hamlet_with_no_supply():
     commune("23103", "Ville", 45.5, 2.0, population=30_000, apl_inf=0.2)  # APL 8
     commune("23104", "Autre", 45.0, 2.0, population=30_000, apl_inf=0.5)  # APL 5: the median
 
-    result = search(stated={"annonces": "indifferent"})
+    result = search(stated={"annonces": "indifferent"}, villages=True)
 
     assert names(result)[0] == "Bourg"
     hamlet = next(item for item in result.results if item.name == "Hameau")
     assert hamlet.score == 0
+
+
+def test_by_default_only_places_where_one_can_practise_are_proposed():
+    bourg = commune("23201", "Bourg", 46.0, 2.0, population=9_000, apl_inf=0.9)
+    commune("23202", "Hameau", 46.05, 2.0, population=40, apl_inf=0.95)  # 5.6 km from Bourg
+    schooled = commune("23203", "Village à école", 46.5, 2.0, population=600, apl_inf=0.95)
+    indicator(schooled, "schools_primary", 1)
+    indicator(schooled, "shops", 2)
+    commune("23204", "Ville", 45.5, 2.0, population=30_000, apl_inf=0.1)
+
+    default = search(stated={"annonces": "indifferent"})
+    # The hamlet (40 inhabitants, no school, no shop) is not proposed; the village with a
+    # school and shops is.
+    assert set(names(default)) == {"Bourg", "Village à école", "Ville"}
+    assert default.count == 3
+
+    with_villages = search(stated={"annonces": "indifferent"}, villages=True)
+    hamlet = next(item for item in with_villages.results if item.name == "Hameau")
+    # Shown through the centre that serves it.
+    assert hamlet.served_by.replace("\u202f", " ").replace("\xa0", " ") == (
+        "à 6 km de Bourg, qui dessert 9 000 habitants"
+    )
+    assert next(i for i in with_villages.results if i.name == bourg.name).served_by == ""
 
 
 def test_it_reads_the_apl_of_the_profession_asked():

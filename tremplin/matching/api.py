@@ -43,6 +43,10 @@ class TerritoryOut(Schema):
     score: float
     explanation: str
     caveats: str
+    served_by: str = Field(
+        "",
+        description="Pour un village (villages=1) : le lieu d’exercice proche qui le dessert.",
+    )
     departement: str
     departement_name: str
     population: int | None
@@ -166,6 +170,7 @@ def _out(result: MatchingResult) -> dict:
                 "score": round(item.score, 1),
                 "explanation": item.explanation,
                 "caveats": item.caveats,
+                "served_by": item.served_by,
                 "departement": item.departement,
                 "departement_name": item.departement_name,
                 "population": item.population,

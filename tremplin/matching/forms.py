@@ -121,6 +121,14 @@ class MatchingForm(BaseForm):
         choices=TownSize.choices,
         error_messages={"invalid_choice": _("« %(value)s » n’est pas une taille de commune.")},
     )
+    villages = forms.BooleanField(
+        label=_("Proposer aussi les villages"),
+        required=False,
+        help_text=_(
+            "Par défaut, seules les communes où l’on peut exercer sont proposées : au moins "
+            "1 000 habitants, ou une école et un commerce."
+        ),
+    )
     ecoles = _importance_field("ecoles")
     commerces = _importance_field("commerces")
     gare = _importance_field("gare")
@@ -186,6 +194,7 @@ class MatchingForm(BaseForm):
             km={key: data[name] for key, name in KM_FIELDS.items() if data.get(name)},
             offer_kinds=tuple(data.get("types") or ()),
             sizes=tuple(data.get("tailles") or ()),
+            villages=bool(data.get("villages")),
         )
 
     def query(self, **overrides: str) -> list[tuple[str, str]]:
@@ -196,7 +205,10 @@ class MatchingForm(BaseForm):
             value = overrides.get(name, data.get(name))
             if name == "echelle" and value == "communes":
                 continue
-            if isinstance(value, list | tuple):
+            if isinstance(value, bool):
+                if value:
+                    pairs.append((name, "1"))
+            elif isinstance(value, list | tuple):
                 pairs += [(name, str(item)) for item in value]
             elif value not in (None, ""):
                 pairs.append((name, str(value)))

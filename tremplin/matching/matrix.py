@@ -160,6 +160,10 @@ class CommuneMatrix:
     # profession (the median of the communes) the need is measured against.
     catchment: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     apl_reference: dict[str, float] = field(default_factory=dict)
+    # Communes that can host a practice (`practice_places`), and for the others the practice
+    # place within NEAR_KM serving the most people (-1: none).
+    practice: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    served_by: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     # What the "zrr" column holds: "frr" once an FRR classement is imported, else "zrr" (the
     # 2017 classification), "" when neither is.
     rural_scheme: str = ""
@@ -631,6 +635,8 @@ def matrix_build() -> CommuneMatrix:
         index=index,
     )
     matrix.catchment = catchment_population(matrix)
+    matrix.practice = practice_places(population, raw.get("schools_primary"), raw.get("shops"))
+    matrix.served_by = serving_centres(matrix)
     for key in APL_KEYS:
         if key in indicators:
             need, matrix.apl_reference[key] = need_by_catchment(raw[key], matrix.catchment)
@@ -638,6 +644,33 @@ def matrix_build() -> CommuneMatrix:
     matrix = with_offers(matrix, offers_version=versions[1])
     matrix.built_in_ms = (time.perf_counter() - started) * 1000
     return matrix
+
+
+# A place where one can practise: enough inhabitants, or the services a practice lives with.
+PRACTICE_POPULATION = 1_000
+
+
+def practice_places(
+    population: np.ndarray, schools: np.ndarray | None, shops: np.ndarray | None
+) -> np.ndarray:
+    """Communes that can host a practice: PRACTICE_POPULATION inhabitants or more, or at least
+    one school and one shop (BPE) — a village without either is served from elsewhere."""
+    practice = np.nan_to_num(population) >= PRACTICE_POPULATION
+    if schools is not None and shops is not None:
+        practice |= (np.nan_to_num(schools) >= 1) & (np.nan_to_num(shops) >= 1)
+    return practice
+
+
+def serving_centres(matrix: "CommuneMatrix") -> np.ndarray:
+    """For each commune that is not a practice place, the practice place within NEAR_KM that
+    serves the most people (its catchment); -1 for a practice place or when there is none."""
+    served_by = np.full(matrix.size, -1, dtype=np.int32)
+    for row in np.flatnonzero(~matrix.practice):
+        around = matrix.near_indices[matrix.near_indptr[row] : matrix.near_indptr[row + 1]]
+        centres = around[matrix.practice[around]]
+        if len(centres):
+            served_by[row] = centres[np.argmax(matrix.catchment[centres])]
+    return served_by
 
 
 # The need of a place to practise: a shortage (an APL below the reference) that concerns people.

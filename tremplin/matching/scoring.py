@@ -185,6 +185,8 @@ class Criteria:
     km: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_KM))
     offer_kinds: tuple[str, ...] = ()
     sizes: tuple[str, ...] = ()
+    # Villages too: by default only places that can host a practice are proposed.
+    villages: bool = False
 
     def weight(self, key: str) -> float:
         return WEIGHTS[Importance(self.importance.get(key, Importance.INDIFFERENT))]
@@ -220,6 +222,7 @@ def criteria_build(
     km: dict[str, float] | None = None,
     offer_kinds: tuple[str, ...] = (),
     sizes: tuple[str, ...] = (),
+    villages: bool = False,
 ) -> Criteria:
     """Criteria with the professional's stated importances and the defaults for the rest."""
     stated = {key: value for key, value in (stated or {}).items() if value}
@@ -243,6 +246,7 @@ def criteria_build(
         km={**DEFAULT_KM, **(km or {})},
         offer_kinds=tuple(offer_kinds),
         sizes=tuple(sizes),
+        villages=villages,
     )
 
 
@@ -457,7 +461,13 @@ def rank(
         score *= np.float32(1.0 / total_weight)
     else:
         score[:] = 1.0  # nothing weighs: every commune meeting the indispensables is as good
-    kept = np.ones(n, dtype=bool)
+    # Places where one can practise, unless villages are asked for (an empty mask: the matrix
+    # of a test built by hand, where every commune counts).
+    kept = (
+        matrix.practice.copy()
+        if len(matrix.practice) and not criteria.villages
+        else np.ones(n, bool)
+    )
     for mask in passes.values():
         kept &= mask
     # Left out: pushed below 0 by arithmetic (a boolean-masked copy is several times slower).

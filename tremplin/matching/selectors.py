@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from tremplin.accounts.models import User
 from tremplin.matching import scoring
-from tremplin.matching.explain import Contribution, Explainer, caveats, explanation
-from tremplin.matching.matrix import NEAR_KM, CommuneMatrix, matrix_current
+from tremplin.matching.explain import Contribution, Explainer, _number, caveats, explanation
+from tremplin.matching.matrix import NEAR_KM, CommuneMatrix, distances_km, matrix_current
 from tremplin.matching.models import SavedSearch
 from tremplin.matching.scoring import CRITERIA, DISTANCE_CRITERIA, Criteria, Importance, TownSize
 from tremplin.offers.models import OfferKind
@@ -50,6 +50,8 @@ class TerritoryResult:
     # The commune an EPCI is ranked by; the commune itself for a commune.
     commune_code: str
     commune_name: str
+    # A village (asked for): the practice place serving it, said in French.
+    served_by: str = ""
 
     @property
     def score_display(self) -> int:
@@ -228,8 +230,23 @@ def _result(
         name=matrix.names[row],
         url=reverse("territories:commune", args=[insee]),
         population=round(population) if population == population else None,
+        served_by=serving_centre_text(matrix, row),
         **common,
     )
+
+
+def serving_centre_text(matrix: CommuneMatrix, row: int) -> str:
+    """For a village (not a place to practise): "à 7 km de Bourganeuf, qui dessert 9 200
+    habitants"; "" for a practice place or a village with no centre within reach."""
+    if not len(matrix.served_by) or matrix.served_by[row] < 0:
+        return ""
+    centre = int(matrix.served_by[row])
+    km = float(distances_km(matrix.xyz[centre : centre + 1], matrix.xyz[row])[0])
+    return _("à %(km)s km de %(centre)s, qui dessert %(people)s habitants") % {
+        "km": _number(max(km, 1.0)),
+        "centre": matrix.names[centre],
+        "people": _number(round(float(matrix.catchment[centre]), -2)),
+    }
 
 
 def matching_search(
