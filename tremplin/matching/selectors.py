@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from tremplin.accounts.models import User
+from tremplin.hosting.selectors import Welcome
 from tremplin.matching import scoring
 from tremplin.matching.explain import Contribution, Explainer, caveats, explanation
 from tremplin.matching.matrix import NEAR_KM, CommuneMatrix, matrix_current
@@ -50,6 +51,10 @@ class TerritoryResult:
     # The commune an EPCI is ranked by; the commune itself for a commune.
     commune_code: str
     commune_name: str
+    # The collectivité's welcome covering the commune (its page), and the offers a collectivité
+    # supports within NEAR_KM: shown on every result, whatever the criteria.
+    welcome: Welcome | None = None
+    supported_offers: int = 0
 
     @property
     def score_display(self) -> int:
@@ -150,6 +155,10 @@ def _criterion_detail(criteria: Criteria, key: str) -> str:
         return f"{kinds}, {near}" if kinds else _("tous types, %(near)s") % {"near": near}
     if key == "logement":
         return _("à moins de %(km)s km") % {"km": round(NEAR_KM)}
+    if key == "accueil":
+        return _("page d’une collectivité, ou annonce soutenue à moins de %(km)s km") % {
+            "km": round(NEAR_KM)
+        }
     if key == "taille":
         labels = dict(TownSize.choices)
         return ", ".join(str(labels[s]) for s in criteria.sizes)
@@ -209,6 +218,8 @@ def _result(
         "longitude": longitude if longitude == longitude else None,
         "commune_code": insee,
         "commune_name": matrix.names[row],
+        "welcome": matrix.welcome_of(row),
+        "supported_offers": matrix.supported_near(row),
     }
     if ranking.scale == "epci":
         epci = int(ranking.epcis[position])
