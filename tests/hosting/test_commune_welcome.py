@@ -1,5 +1,5 @@
-""""Offres et accueil" on a commune profile: the live offers in the commune or within 20 km, and
-the published welcomes covering it, each a link, in a bounded number of queries."""
+"""The "Offres et accueil" section of a commune profile: the live offers in the commune or
+within 20 km, and the published welcomes covering it, each a link, in bounded queries."""
 
 import pytest
 from django.urls import reverse
@@ -54,9 +54,7 @@ def test_it_says_when_no_offer_lies_within_20_km(client, felletin):
     assert "Aucune collectivité n’a encore publié de page d’accueil" in text
 
 
-def test_it_lists_the_welcomes_covering_it_with_housing_activities_and_referent(
-    client, felletin
-):
+def test_it_lists_the_welcomes_covering_it_with_housing_activities_and_referent(client, felletin):
     departement = welcome(
         OrganisationType.DEPARTEMENT,
         "23",

@@ -1,5 +1,6 @@
-""""Territoire qui accueille": the published welcomes of collectivités in the matrix, the
-criterion, its explanation, the flag on each result, and the refresh when hosting data change."""
+"""The "Territoire qui accueille" criterion: the published welcomes of collectivités in the
+matrix, the criterion, its explanation, the flag on each result, and the refresh when hosting
+data change."""
 
 from datetime import timedelta
 
@@ -159,9 +160,7 @@ def test_the_explanation_names_the_collectivity_and_what_it_offers(places):
     bourganeuf = next(item for item in result.results if item.name == "Bourganeuf")
     assert bourganeuf.welcome is None
     assert bourganeuf.supported_offers == 1
-    assert bourganeuf.explanation == (
-        "1 annonce soutenue par une collectivité à moins de 10 km"
-    )
+    assert bourganeuf.explanation == ("1 annonce soutenue par une collectivité à moins de 10 km")
     limoges = next(item for item in result.results if item.name == "Limoges")
     assert limoges.caveats == "aucun accueil publié par une collectivité"
 

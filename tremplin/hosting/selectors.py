@@ -352,7 +352,8 @@ def welcomes_version() -> tuple:
 def commune_welcome(commune: Commune, *, km: float = OFFERS_NEAR_KM, limit: int = 10) -> dict:
     """What a commune profile shows under "Offres et accueil": the live offers in the commune
     (its arrondissements for a city) or within `km` of it, nearest first, and the published
-    welcomes covering it with their housing, activities and référent. Five queries."""
+    welcomes covering it with their housing, activities and référent: four queries, whatever
+    the number of offers and welcomes."""
     offers = Offer.objects.live().select_related("organisation", "commune")
     in_commune = Q(commune_id=commune.insee) | Q(commune__city_id=commune.insee)
     if commune.latitude is not None and commune.longitude is not None:

@@ -3,7 +3,7 @@
 Built once per process from the database (a few seconds on the full base), then reused: a
 ranking is vector arithmetic over these arrays, never a query per commune. The matrix carries
 the versions of the data it was built from; `matrix_current()` compares them with the database
-at every ranking (three small queries) and rebuilds what changed: everything after an import
+at every ranking (four small queries) and rebuilds what changed: everything after an import
 (each importer records its `DataSource.imported_at`), only the offer arrays when an offer event
 was written (`offers.events`: every publication, edit, closure, expiry or support change of an
 offer), only the welcomes when the hosting app's pages, housings, periods or activities changed
