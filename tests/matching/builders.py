@@ -92,3 +92,36 @@ def limousin() -> dict[str, Commune]:
     }  # fmt: skip
     station(45.8890, 0.9050, "Saint-Junien")
     return places
+
+
+def welcome(
+    kind: str,
+    code: str,
+    name: str,
+    *,
+    housing_in: Commune | None = None,
+    activities: int = 0,
+    referent: str = "",
+    published: bool = True,
+    verified: bool = True,
+) -> object:
+    """A collectivité (`kind`: an OrganisationType) with its territory page, a bookable housing
+    in `housing_in` if given, and `activities` to come."""
+    from tests.hosting.factories import ActivityFactory, HousingFactory
+    from tests.organisations.factories import OrganisationFactory
+    from tremplin.hosting.models import TerritoryPage
+
+    organisation = OrganisationFactory(
+        collectivity=True, verified=verified, type=kind, territory_code=code, name=name
+    )
+    TerritoryPage.objects.create(
+        organisation=organisation,
+        presentation=f"{name} accueille les professionnels de santé.",
+        contact_name=referent,
+        is_published=published,
+    )
+    if housing_in is not None:
+        HousingFactory(organisation=organisation, commune=housing_in)
+    for _ in range(activities):
+        ActivityFactory(organisation=organisation)
+    return organisation

@@ -88,12 +88,13 @@ def test_a_commune_without_a_position_is_never_near_anything(places):
     assert matrix.neighbours(lost).tolist() == [lost]
 
 
-def test_it_is_checked_against_the_database_at_each_ranking_in_three_small_queries(
+def test_it_is_checked_against_the_database_at_each_ranking_in_four_small_queries(
     places, django_assert_num_queries
 ):
     first = matrix_current()
 
-    with django_assert_num_queries(3):  # the data version (2) and the latest offer event (1)
+    # The data version (2), the latest offer event (1) and the hosting welcomes' counts (1).
+    with django_assert_num_queries(4):
         assert matrix_current() is first
 
 

@@ -155,7 +155,7 @@ def test_raising_a_criterion_never_lowers_the_territory_best_on_it(seed):
     matrix = synthetic_matrix(seed)
     rng = random.Random(100 + seed)
     checked = 0
-    for _ in range(3):
+    for _ in range(4):
         base = random_criteria(rng)
         for key, (low, high) in itertools.product(CRITERIA, itertools.pairwise(LEVELS)):
             lower = criteria_build(

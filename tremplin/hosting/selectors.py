@@ -1,9 +1,12 @@
 """Reads: a collectivité's area, what covers a commune, calendars, peers."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from tremplin.accounts.models import User
@@ -13,13 +16,20 @@ from tremplin.hosting.models import (
     Booking,
     BookingStatus,
     Housing,
+    HousingPeriod,
     OfferSupport,
     Stay,
     SupportStatus,
     TerritoryPage,
 )
 from tremplin.offers.models import Offer
-from tremplin.organisations.models import Organisation, OrganisationStatus, OrganisationType
+from tremplin.offers.search import distance_expression
+from tremplin.organisations.models import (
+    Organisation,
+    OrganisationCategory,
+    OrganisationStatus,
+    OrganisationType,
+)
 from tremplin.territories.models import Commune
 
 
@@ -221,4 +231,144 @@ def territory_welcome(organisation: Organisation, *, page: TerritoryPage) -> dic
         "supported_offers": Offer.objects.published()
         .filter(supports__collectivity=organisation, supports__status=SupportStatus.ACCEPTED)
         .select_related("commune"),
+    }
+
+
+# What covers a commune, for matching and the commune profile --------------------------------------
+
+# The commune profile lists the offers within this distance.
+OFFERS_NEAR_KM = 20
+
+
+@dataclass(frozen=True)
+class Welcome:
+    """A collectivité's published welcome, as matching and the commune profile show it."""
+
+    organisation_id: int
+    name: str
+    type: str
+    territory_code: str
+    referent: str  # the named référent installation, "" when none
+    housing: int  # housings with a period still open
+    activities: int  # discovery activities to come or on request
+
+    @property
+    def url(self) -> str:
+        return reverse("hosting:page", kwargs={"pk": self.organisation_id})
+
+
+def bookable_housings(*, today: date | None = None) -> QuerySet[Housing]:
+    """Housings with a booking period that has not ended."""
+    today = today or timezone.localdate()
+    return Housing.objects.filter(periods__end__gt=today).distinct()
+
+
+def open_activities() -> QuerySet[Activity]:
+    """Discovery activities to come, or on request (no date)."""
+    return Activity.objects.filter(Q(starts_at__isnull=True) | Q(starts_at__gte=timezone.now()))
+
+
+def _counts_by_organisation(queryset: QuerySet, organisations: list[int]) -> dict[int, int]:
+    rows = (
+        queryset.filter(organisation_id__in=organisations)
+        .order_by()
+        .values("organisation_id")
+        .annotate(count=Count("id", distinct=True))
+        .values_list("organisation_id", "count")
+    )
+    return dict(rows)
+
+
+def _welcomes(pages: QuerySet[TerritoryPage]) -> list[Welcome]:
+    rows = list(
+        pages.order_by("organisation_id").values_list(
+            "organisation_id",
+            "organisation__name",
+            "organisation__type",
+            "organisation__territory_code",
+            "contact_name",
+        )
+    )
+    ids = [row[0] for row in rows]
+    housing = _counts_by_organisation(bookable_housings(), ids)
+    activities = _counts_by_organisation(open_activities(), ids)
+    return [
+        Welcome(
+            organisation_id=pk,
+            name=name,
+            type=kind,
+            territory_code=code,
+            referent=contact.strip(),
+            housing=housing.get(pk, 0),
+            activities=activities.get(pk, 0),
+        )
+        for pk, name, kind, code, contact in rows
+    ]
+
+
+def published_welcomes() -> list[Welcome]:
+    """Every published territory page of a verified collectivité with a territory, with what
+    it offers: three queries, whatever the number of pages (the matching matrix reads them)."""
+    return _welcomes(
+        TerritoryPage.objects.filter(
+            is_published=True,
+            organisation__category=OrganisationCategory.COLLECTIVITY,
+            organisation__status=OrganisationStatus.VERIFIED,
+        ).exclude(organisation__territory_code="")
+    )
+
+
+def welcomes_version() -> tuple:
+    """What changes when a welcome is published, edited, gains or loses a housing, a booking
+    period or an activity, when a collectivité is verified or edited, or when an activity
+    passes: one query of counts and maxima over small tables (the matching matrix compares it
+    at each ranking). The day is in the matrix's offers version: periods end at midnight."""
+    tables = {
+        name: connection.ops.quote_name(model._meta.db_table)
+        for name, model in (
+            ("page", TerritoryPage),
+            ("organisation", Organisation),
+            ("housing", Housing),
+            ("period", HousingPeriod),
+            ("activity", Activity),
+        )
+    }
+    sql = (
+        "SELECT (SELECT COUNT(*) FROM {page}), (SELECT MAX(updated_at) FROM {page}), "
+        "(SELECT MAX(updated_at) FROM {organisation} WHERE category = %s), "
+        "(SELECT COUNT(*) FROM {housing}), (SELECT MAX(id) FROM {housing}), "
+        "(SELECT COUNT(*) FROM {period}), (SELECT MAX(id) FROM {period}), "
+        "(SELECT COUNT(*) FROM {activity}), (SELECT MAX(id) FROM {activity}), "
+        "(SELECT COUNT(*) FROM {activity} WHERE starts_at IS NULL OR starts_at >= %s)"
+    ).format(**tables)
+    with connection.cursor() as cursor:
+        # The time as a prepared parameter, stored the way the database stores datetimes.
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        cursor.execute(sql, [OrganisationCategory.COLLECTIVITY.value, now])
+        row = cursor.fetchone()
+    return tuple(str(value) for value in row)
+
+
+def commune_welcome(commune: Commune, *, km: float = OFFERS_NEAR_KM, limit: int = 10) -> dict:
+    """What a commune profile shows under "Offres et accueil": the live offers in the commune
+    (its arrondissements for a city) or within `km` of it, nearest first, and the published
+    welcomes covering it with their housing, activities and référent: four queries, whatever
+    the number of offers and welcomes."""
+    offers = Offer.objects.live().select_related("organisation", "commune")
+    in_commune = Q(commune_id=commune.insee) | Q(commune__city_id=commune.insee)
+    if commune.latitude is not None and commune.longitude is not None:
+        south, north = commune.latitude - km / 111.0, commune.latitude + km / 111.0
+        offers = (
+            offers.annotate(distance_km=distance_expression(commune.latitude, commune.longitude))
+            .filter(in_commune | Q(latitude__range=(south, north), distance_km__lte=km))
+            .order_by(F("distance_km").asc(nulls_first=True), "-published_at")
+        )
+    else:
+        offers = offers.filter(in_commune).order_by("-published_at")
+    found = list(offers[: limit + 1])
+    return {
+        "offers": found[:limit],
+        "more_offers": len(found) > limit,
+        "km": km,
+        "welcomes": _welcomes(territory_pages_for(commune)),
     }

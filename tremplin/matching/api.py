@@ -35,6 +35,14 @@ class ContributionOut(Schema):
     )
 
 
+class WelcomeOut(Schema):
+    name: str
+    url: str
+    housing: int = Field(description="logements de la collectivité encore réservables")
+    activities: int = Field(description="activités découverte à venir ou sur demande")
+    referent: str = Field(description="nom du référent installation, vide s’il n’est pas nommé")
+
+
 class TerritoryOut(Schema):
     rank: int
     kind: str
@@ -56,6 +64,12 @@ class TerritoryOut(Schema):
     commune_name: str
     url: str
     offers_url: str
+    welcome: WelcomeOut | None = Field(
+        None, description="la page d’accueil d’une collectivité qui couvre la commune"
+    )
+    supported_offers: int = Field(
+        0, description="annonces soutenues par une collectivité à moins de 10 km"
+    )
     contributions: list[ContributionOut]
 
 
@@ -180,6 +194,16 @@ def _out(result: MatchingResult) -> dict:
                 "commune_name": item.commune_name,
                 "url": item.url,
                 "offers_url": item.offers_url,
+                "welcome": None
+                if item.welcome is None
+                else {
+                    "name": item.welcome.name,
+                    "url": item.welcome.url,
+                    "housing": item.welcome.housing,
+                    "activities": item.welcome.activities,
+                    "referent": item.welcome.referent,
+                },
+                "supported_offers": item.supported_offers,
                 "contributions": [
                     {
                         "criterion": c.key,

@@ -253,6 +253,46 @@ class Explainer:
             count,
         ) % {"count": count, **near}
 
+    def _text_accueil(self, row: int, satisfaction: float) -> str:
+        welcome = self.matrix.welcome_of(row)
+        supported = self.matrix.supported_near(row)
+        near = {"km": _number(NEAR_KM)}
+        if welcome is None:
+            if supported:
+                return ngettext(
+                    "%(count)s annonce soutenue par une collectivité à moins de %(km)s km",
+                    "%(count)s annonces soutenues par une collectivité à moins de %(km)s km",
+                    supported,
+                ) % {"count": supported, **near}
+            return _("aucun accueil publié par une collectivité")
+        parts = []
+        if welcome.housing:
+            parts.append(
+                ngettext(
+                    "%(count)s logement à réserver",
+                    "%(count)s logements à réserver",
+                    welcome.housing,
+                )
+                % {"count": welcome.housing}
+            )
+        if welcome.activities:
+            parts.append(
+                ngettext(
+                    "%(count)s activité découverte",
+                    "%(count)s activités découverte",
+                    welcome.activities,
+                )
+                % {"count": welcome.activities}
+            )
+        if welcome.referent:
+            parts.append(_("référent installation"))
+        if not parts:
+            return _("%(name)s vous accueille (page de présentation)") % {"name": welcome.name}
+        return _("%(name)s vous accueille : %(parts)s") % {
+            "name": welcome.name,
+            "parts": ", ".join(parts),
+        }
+
     def _distance(self, key: str, row: int, satisfaction: float, near: str, far: str) -> str:
         km = float(self.matrix.column(DISTANCE_CRITERIA[key])[row])
         return (near if satisfaction >= 1 else far) % {"distance": _km(km)}

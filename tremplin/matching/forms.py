@@ -101,6 +101,7 @@ class MatchingForm(BaseForm):
         error_messages={"invalid_choice": _("« %(value)s » n’est pas un type d’annonce.")},
     )
     logement = _importance_field("logement")
+    accueil = _importance_field("accueil")
     hopital = _importance_field("hopital")
     hopital_km = _km_field("hopital", _("Site hospitalier à moins de (km)"))
     zrr = _importance_field("zrr")

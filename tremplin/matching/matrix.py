@@ -3,10 +3,12 @@
 Built once per process from the database (a few seconds on the full base), then reused: a
 ranking is vector arithmetic over these arrays, never a query per commune. The matrix carries
 the versions of the data it was built from; `matrix_current()` compares them with the database
-at every ranking (three small queries) and rebuilds what changed: everything after an import
+at every ranking (four small queries) and rebuilds what changed: everything after an import
 (each importer records its `DataSource.imported_at`), only the offer arrays when an offer event
 was written (`offers.events`: every publication, edit, closure, expiry or support change of an
-offer). Every process sees the same versions, so all notice at their next ranking.
+offer), only the welcomes when the hosting app's pages, housings, periods or activities changed
+(`hosting.selectors.welcomes_version`, one query). Every process sees the same versions, so all
+notice at their next ranking.
 `matrix_invalidate()` drops the matrix (tests).
 
 Layout (n = number of communes, sorted by INSEE code):
@@ -30,8 +32,11 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from tremplin.core.professions import Profession
+from tremplin.hosting.selectors import Welcome, published_welcomes, welcomes_version
+from tremplin.matching.welcomes import welcome_coverage, welcome_satisfaction
 from tremplin.offers.events import offer_events_version
 from tremplin.offers.models import Offer, OfferKind
+from tremplin.organisations.models import OrganisationType
 from tremplin.territories.coverage import (
     COVERAGES,
     departement_of,
@@ -65,6 +70,7 @@ STATIC_COLUMNS = (
     "schools",
     "shops",
     "housing",
+    "welcome",
 )
 DISTANCE_COLUMNS = ("station_km", "hospital_km", "cinema_km", "coast_km")
 COLUMNS = {name: index for index, name in enumerate((*STATIC_COLUMNS, *DISTANCE_COLUMNS))}
@@ -103,10 +109,20 @@ class OfferArrays:
     commune: np.ndarray  # int32 commune index
     housing: np.ndarray  # bool: housing offered
     starts: np.ndarray  # int64, len(PROFESSION_CODES) × len(KIND_CODES) + 1
+    # bool: a collectivité supports the offer (its housing or a personal welcome); empty: none.
+    supported: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
 
     @property
     def nbytes(self) -> int:
-        return self.commune.nbytes + self.housing.nbytes + self.starts.nbytes
+        return (
+            self.commune.nbytes + self.housing.nbytes + self.starts.nbytes + self.supported.nbytes
+        )
+
+    def supported_communes(self) -> np.ndarray:
+        """Commune indices of the offers a collectivité supports."""
+        if len(self.supported) != len(self.commune):
+            return np.zeros(0, dtype=np.int32)
+        return self.commune[self.supported]
 
     def communes_of(self, profession: str, kinds: tuple[str, ...] = ()) -> np.ndarray:
         """Commune indices of the offers for a profession and kinds (all kinds when empty)."""
@@ -150,6 +166,13 @@ class CommuneMatrix:
     near_indices: np.ndarray  # int32
     offers: OfferArrays
     housing_count: np.ndarray  # float32 housing offers within NEAR_KM
+    # The published welcomes (hosting) and, per commune, the one shown (index, -1: none), how
+    # many cover it, and the offers a collectivité supports within NEAR_KM.
+    welcomes: list[Welcome] = field(default_factory=list)
+    welcome_page: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    welcome_pages: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
+    supported_count: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    welcomes_version: tuple = ()
     # Communes grouped by EPCI, for the EPCI ranking (np.maximum.reduceat).
     epci_order: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     epci_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
@@ -196,6 +219,7 @@ class CommuneMatrix:
             self.positioned, self.population, self.size_class, self.columns, self.known, self.near_indptr,
             self.near_indices, self.housing_count, self.epci_order, self.epci_starts,
             self.epci_present, self.epci_population, self.unpositioned, self.zonage,
+            self.welcome_page, self.welcome_pages, self.supported_count,
             *self.raw.values(), *self.uncovered.values(),
         ]  # fmt: skip
         return sum(a.nbytes for a in arrays) + self.offers.nbytes
@@ -236,6 +260,17 @@ class CommuneMatrix:
 
     def neighbours(self, index: int) -> np.ndarray:
         return self.near_indices[self.near_indptr[index] : self.near_indptr[index + 1]]
+
+    def welcome_of(self, index: int) -> Welcome | None:
+        """The welcome shown for a commune: the most local with housing, if any covers it."""
+        if index >= len(self.welcome_page) or self.welcome_page[index] < 0:
+            return None
+        return self.welcomes[int(self.welcome_page[index])]
+
+    def supported_near(self, index: int) -> int:
+        if index >= len(self.supported_count):
+            return 0
+        return round(float(self.supported_count[index]))
 
 
 def unit_vectors(latitude: np.ndarray, longitude: np.ndarray) -> np.ndarray:
@@ -441,6 +476,12 @@ def offers_version() -> tuple:
     return (offer_events_version(), timezone.localdate().isoformat())
 
 
+def hosting_version() -> tuple:
+    """What changes when a collectivité's welcome changes (`hosting.selectors.welcomes_version`,
+    one query), and the day: booking periods end at midnight."""
+    return (*welcomes_version(), timezone.localdate().isoformat())
+
+
 def offer_arrays(index: dict[str, int]) -> OfferArrays:
     """The live offers by commune row; an offer in an arrondissement counts for its city (the
     matrix ranks communes proper)."""
@@ -450,12 +491,19 @@ def offer_arrays(index: dict[str, int]) -> OfferArrays:
     rows = (
         Offer.objects.live()
         .exclude(commune=None)
-        .values_list("commune_id", "profession", "kind", "housing_offered", "supported_housing")
+        .values_list(
+            "commune_id",
+            "profession",
+            "kind",
+            "housing_offered",
+            "supported_housing",
+            "supported_welcome",
+        )
         .iterator(chunk_size=20_000)
     )
-    communes, keys, housing = [], [], []
+    communes, keys, housing, supports = [], [], [], []
     width = len(KIND_CODES)
-    for commune, profession, kind, housed, supported in rows:
+    for commune, profession, kind, housed, supported, welcomed in rows:
         position = index.get(commune)
         if position is None and commune in cities:
             position = index.get(cities[commune])
@@ -464,11 +512,13 @@ def offer_arrays(index: dict[str, int]) -> OfferArrays:
         communes.append(position)
         keys.append(PROFESSION_CODES[profession] * width + KIND_CODES[kind])
         housing.append(bool(housed or supported))
+        supports.append(bool(supported or welcomed))
     key_array = np.asarray(keys, dtype=np.int64)
     order = np.argsort(key_array, kind="stable")
     return OfferArrays(
         commune=np.asarray(communes, dtype=np.int32)[order],
         housing=np.asarray(housing, dtype=bool)[order],
+        supported=np.asarray(supports, dtype=bool)[order],
         starts=np.searchsorted(
             key_array[order], np.arange(len(PROFESSION_CODES) * width + 1), side="left"
         ).astype(np.int64),
@@ -490,7 +540,7 @@ def _saturating(counts: np.ndarray) -> np.ndarray:
 
 def matrix_build() -> CommuneMatrix:
     started = time.perf_counter()
-    versions = (data_version(), offers_version())
+    versions = (data_version(), offers_version(), hosting_version())
     rows = list(
         Commune.objects.municipal()
         .order_by("insee")
@@ -641,7 +691,9 @@ def matrix_build() -> CommuneMatrix:
         if key in indicators:
             need, matrix.apl_reference[key] = need_by_catchment(raw[key], matrix.catchment)
             put(f"need:{key}", np.arange(n), need)
-    matrix = with_offers(matrix, offers_version=versions[1])
+    matrix = with_welcomes(
+        with_offers(matrix, offers_version=versions[1]), welcomes_version=versions[2]
+    )
     matrix.built_in_ms = (time.perf_counter() - started) * 1000
     return matrix
 
@@ -720,19 +772,62 @@ def with_offers_arrays(
 ) -> CommuneMatrix:
     """The same matrix with other offers, and the welcome counts that follow from them."""
     housing_count = welcome_counts(matrix, offers)
+    supported = np.bincount(offers.supported_communes(), minlength=matrix.size)
     columns = matrix.columns.copy()
     known = matrix.known.copy()
     columns[COLUMNS["housing"]] = _saturating(housing_count)
     known[COLUMNS["housing"]] = True
-    return replace(
+    changed = replace(
         matrix,
         memo={},
         offers=offers,
         housing_count=housing_count,
+        supported_count=matrix.near_sum(supported.astype(np.float32)),
         columns=columns,
         known=known,
         offers_version=offers_version,
     )
+    columns[COLUMNS["welcome"]] = welcome_satisfaction(changed)
+    known[COLUMNS["welcome"]] = True
+    return changed
+
+
+def with_welcomes(matrix: CommuneMatrix, *, welcomes_version: tuple) -> CommuneMatrix:
+    """The same matrix with the published welcomes of the hosting app read again."""
+    welcomes = published_welcomes()
+    cities: dict[str, str] = {}
+    if any(w.type == OrganisationType.COMMUNE and w.territory_code not in matrix.index
+           for w in welcomes):  # fmt: skip
+        cities = dict(
+            Commune.objects.filter(kind=Commune.Kind.ARRONDISSEMENT).values_list("insee", "city_id")
+        )
+    return with_welcome_list(matrix, welcomes, cities, welcomes_version=welcomes_version)
+
+
+def with_welcome_list(
+    matrix: CommuneMatrix,
+    welcomes: list[Welcome],
+    cities: dict[str, str] | None = None,
+    *,
+    welcomes_version: tuple = (),
+) -> CommuneMatrix:
+    """The same matrix with other welcomes, and the "accueil" satisfaction that follows."""
+    shown, count = welcome_coverage(matrix, welcomes, cities)
+    columns = matrix.columns.copy()
+    known = matrix.known.copy()
+    changed = replace(
+        matrix,
+        memo={},
+        welcomes=welcomes,
+        welcome_page=shown,
+        welcome_pages=count,
+        columns=columns,
+        known=known,
+        welcomes_version=welcomes_version,
+    )
+    columns[COLUMNS["welcome"]] = welcome_satisfaction(changed)
+    known[COLUMNS["welcome"]] = True
+    return changed
 
 
 class _Cache:
@@ -745,8 +840,9 @@ _cache = _Cache()
 
 
 def matrix_current() -> CommuneMatrix:
-    """The matrix of this process, checked against the database at each call (three small
-    queries): rebuilt after an import, its offers re-read after an offer event."""
+    """The matrix of this process, checked against the database at each call (four small
+    queries): rebuilt after an import, its offers re-read after an offer event, its welcomes
+    after a change in the hosting app's pages, housings or activities."""
     with _cache.lock:
         matrix = _cache.matrix
         if matrix is None or matrix.data_version != data_version():
@@ -755,6 +851,9 @@ def matrix_current() -> CommuneMatrix:
             current = offers_version()
             if current != matrix.offers_version:
                 matrix = with_offers(matrix, offers_version=current)
+            welcomes = hosting_version()
+            if welcomes != matrix.welcomes_version:
+                matrix = with_welcomes(matrix, welcomes_version=welcomes)
         _cache.matrix = matrix
         return matrix
 

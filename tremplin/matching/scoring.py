@@ -99,6 +99,16 @@ CRITERIA: dict[str, CriterionDefinition] = {
         ),
         CriterionDefinition("annonces", _("Annonces publiées à proximité"), PROFESSIONAL, 0.5),
         CriterionDefinition("logement", _("Logement offert à proximité"), PROFESSIONAL, 0.5),
+        CriterionDefinition(
+            "accueil",
+            _("Territoire qui accueille"),
+            PROFESSIONAL,
+            0.5,
+            _(
+                "Une collectivité y a publié sa page d’accueil (logement, activités, référent), "
+                "ou soutient une annonce à moins de 10 km."
+            ),
+        ),
         CriterionDefinition("hopital", _("Site hospitalier à proximité"), PROFESSIONAL, 1.0),
         CriterionDefinition(
             "zrr",
@@ -137,6 +147,7 @@ RURAL_LABELS = {
 STATIC_CRITERIA = {
     "zonage": "zonage",
     "logement": "housing",
+    "accueil": "welcome",
     "zrr": "zrr",
     "ecoles": "schools",
     "commerces": "shops",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from tremplin.accounts.models import User
+from tremplin.hosting.selectors import Welcome
 from tremplin.matching import scoring
 from tremplin.matching.explain import Contribution, Explainer, _number, caveats, explanation
 from tremplin.matching.matrix import NEAR_KM, CommuneMatrix, distances_km, matrix_current
@@ -52,6 +53,10 @@ class TerritoryResult:
     commune_name: str
     # A village (asked for): the practice place serving it, said in French.
     served_by: str = ""
+    # The collectivité's welcome covering the commune (its page), and the offers a collectivité
+    # supports within NEAR_KM: shown on every result, whatever the criteria.
+    welcome: Welcome | None = None
+    supported_offers: int = 0
 
     @property
     def score_display(self) -> int:
@@ -152,6 +157,10 @@ def _criterion_detail(criteria: Criteria, key: str) -> str:
         return f"{kinds}, {near}" if kinds else _("tous types, %(near)s") % {"near": near}
     if key == "logement":
         return _("à moins de %(km)s km") % {"km": round(NEAR_KM)}
+    if key == "accueil":
+        return _("page d’une collectivité, ou annonce soutenue à moins de %(km)s km") % {
+            "km": round(NEAR_KM)
+        }
     if key == "taille":
         labels = dict(TownSize.choices)
         return ", ".join(str(labels[s]) for s in criteria.sizes)
@@ -211,6 +220,8 @@ def _result(
         "longitude": longitude if longitude == longitude else None,
         "commune_code": insee,
         "commune_name": matrix.names[row],
+        "welcome": matrix.welcome_of(row),
+        "supported_offers": matrix.supported_near(row),
     }
     if ranking.scale == "epci":
         epci = int(ranking.epcis[position])

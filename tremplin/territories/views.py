@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from tremplin.core.http import HtmxHttpRequest
-from tremplin.hosting.selectors import territory_pages_for
+from tremplin.hosting.selectors import commune_welcome
 from tremplin.territories import areas, maps, selectors, sources
 from tremplin.territories.indicators import INDICATORS
 from tremplin.territories.models import Commune, DataSource, Departement, Epci, Region
@@ -66,7 +66,7 @@ def commune(request: HttpRequest, insee: str) -> HttpResponse:
             "nearby": nearby,
             "town_hall_point": _point_in_outline(commune),
             "sources": DataSource.objects.all(),
-            "welcome_pages": territory_pages_for(commune),
+            "welcome": commune_welcome(commune),
             "arrondissements": selectors.arrondissements_of(commune),
         },
     )
