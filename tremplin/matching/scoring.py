@@ -20,6 +20,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.core.professions import Profession
+from tremplin.matching.areas import FRANCE, Area
 from tremplin.matching.matrix import (
     COLUMNS,
     STATIC_COLUMNS,
@@ -182,6 +183,7 @@ class Criteria:
     km: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_KM))
     offer_kinds: tuple[str, ...] = ()
     sizes: tuple[str, ...] = ()
+    area: Area = FRANCE  # only communes inside count (a filter, not a criterion)
 
     def weight(self, key: str) -> float:
         return WEIGHTS[Importance(self.importance.get(key, Importance.INDIFFERENT))]
@@ -217,6 +219,7 @@ def criteria_build(
     km: dict[str, float] | None = None,
     offer_kinds: tuple[str, ...] = (),
     sizes: tuple[str, ...] = (),
+    area: Area = FRANCE,
 ) -> Criteria:
     """Criteria with the professional's stated importances and the defaults for the rest."""
     stated = {key: value for key, value in (stated or {}).items() if value}
@@ -240,6 +243,7 @@ def criteria_build(
         km={**DEFAULT_KM, **(km or {})},
         offer_kinds=tuple(offer_kinds),
         sizes=tuple(sizes),
+        area=area,
     )
 
 
@@ -454,7 +458,8 @@ def rank(
         score *= np.float32(1.0 / total_weight)
     else:
         score[:] = 1.0  # nothing weighs: every commune meeting the indispensables is as good
-    kept = np.ones(n, dtype=bool)
+    inside = criteria.area.mask(matrix)
+    kept = np.ones(n, dtype=bool) if inside is None else inside.copy()
     for mask in passes.values():
         kept &= mask
     # Left out: pushed below 0 by arithmetic (a boolean-masked copy is several times slower).
@@ -463,7 +468,7 @@ def rank(
     masked *= np.float32(2.0)
     masked += score
     if scale == "epci":
-        return _rank_epcis(query, weights, ignored, masked, passes, limit)
+        return _rank_epcis(query, weights, ignored, masked, passes, limit, inside)
     rows = top(masked, matrix.population, limit)
     count = int(np.count_nonzero(kept))
     return Ranking(
@@ -473,9 +478,9 @@ def rank(
         rows=rows,
         scores=score[rows],
         count=count,
-        total=n,
+        total=n if inside is None else int(np.count_nonzero(inside)),
         ignored=ignored,
-        relaxations=_relaxations(passes, lambda mask: int(np.count_nonzero(mask)))
+        relaxations=_relaxations(passes, lambda mask: int(np.count_nonzero(mask)), inside)
         if count == 0
         else [],
     )
@@ -507,12 +512,17 @@ def top(values: np.ndarray, population: np.ndarray, limit: int) -> np.ndarray:
 
 
 def _relaxations(
-    passes: dict[str, np.ndarray], count: Callable[[np.ndarray], int]
+    passes: dict[str, np.ndarray],
+    count: Callable[[np.ndarray], int],
+    inside: np.ndarray | None = None,
 ) -> list[Relaxation]:
-    """For each indispensable criterion, how many territories the others alone let in."""
+    """For each indispensable criterion, how many territories the others alone let in (in
+    the area: relaxing a criterion never lets in a territory outside it)."""
     found = []
     for key in passes:
         others = [mask for other, mask in passes.items() if other != key]
+        if inside is not None:
+            others.append(inside)
         kept = np.logical_and.reduce(others) if others else np.ones_like(passes[key])
         found.append(Relaxation(key=key, count=count(kept)))
     return sorted(found, key=lambda r: -r.count)
@@ -525,6 +535,7 @@ def _rank_epcis(
     masked: np.ndarray,
     passes: dict[str, np.ndarray],
     limit: int,
+    inside: np.ndarray | None = None,
 ) -> Ranking:
     """EPCIs ranked by their best commune (the professional lives in one commune)."""
     matrix = query.matrix
@@ -547,6 +558,9 @@ def _rank_epcis(
         return int(np.count_nonzero(np.maximum.reduceat(mask[order].astype(np.int8), starts)))
 
     count = int(np.count_nonzero(best >= 0))
+    total = len(starts)
+    if inside is not None:
+        total = epci_count(inside)
     return Ranking(
         scale="epci",
         query=query,
@@ -554,8 +568,8 @@ def _rank_epcis(
         rows=rows_array,
         scores=best[chosen],
         count=count,
-        total=len(starts),
+        total=total,
         epcis=matrix.epci_present[chosen],
         ignored=ignored,
-        relaxations=_relaxations(passes, epci_count) if count == 0 else [],
+        relaxations=_relaxations(passes, epci_count, inside) if count == 0 else [],
     )
