@@ -104,8 +104,10 @@ def test_the_page_uses_a_bounded_number_of_queries(client, places, django_assert
     matrix_current()
     client.get(URL, QUERY)  # the France map is drawn once, then cached
 
-    # Five for the page, four for the matrix's versions (checked at every ranking).
-    with django_assert_max_num_queries(9):
+    # Four for the page (the place typed among the communes' names, the map's version), two
+    # for the région and département lists, four for the matrix's versions (checked at every
+    # ranking).
+    with django_assert_max_num_queries(10):
         response = client.get(URL, QUERY)
 
     assert len(ranked_names(response)) == 4

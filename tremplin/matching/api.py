@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from tremplin.matching import selectors
-from tremplin.matching.forms import MatchingForm
+from tremplin.matching.forms import AreaChoiceField, MatchingForm
 from tremplin.matching.selectors import MatchingResult
 
 router = Router(tags=["correspondance"])
@@ -92,15 +92,34 @@ class MatchingOut(Schema):
     scale: str
     count: int
     total: int
+    area: str = Field(
+        "",
+        description="La zone où les territoires sont cherchés (« en Nouvelle-Aquitaine ») ; "
+        "vide : toute la France.",
+    )
     message: str
     criteria: list[CriterionOut]
     relaxations: list[RelaxationOut]
     results: list[TerritoryOut]
 
 
+class CandidateOut(Schema):
+    query: str = Field(description="Le lieu indiqué dans pres_de.")
+    insee: str
+    name: str
+    departement: str
+    departement_name: str
+    population: int | None
+
+
 class MatchingError(Schema):
     detail: str
     errors: dict[str, list[str]] = {}
+    candidates: list[CandidateOut] = Field(
+        [],
+        description="Les communes que pourrait désigner un lieu de pres_de qui n’en désigne "
+        "pas exactement une (homonymes, faute de frappe) : repassez son code INSEE.",
+    )
 
 
 def _choices(field: forms.ChoiceField) -> Iterable[tuple[Any, Any]]:
@@ -109,6 +128,8 @@ def _choices(field: forms.ChoiceField) -> Iterable[tuple[Any, Any]]:
 
 
 def _schema(field: forms.Field) -> dict:
+    if isinstance(field, AreaChoiceField):  # its choices are read from the database
+        return {"type": "string", "maxLength": 3}
     if isinstance(field, forms.MultipleChoiceField):
         values = [str(value) for value, _label in _choices(field)]
         return {"type": "array", "items": {"type": "string", "enum": values}}
@@ -160,6 +181,7 @@ def _out(result: MatchingResult) -> dict:
         "scale": result.scale,
         "count": result.count,
         "total": result.total,
+        "area": result.area,
         "message": " ".join(m for m in (result.no_result_message, result.relaxation_message) if m),
         "criteria": [
             {
@@ -240,7 +262,19 @@ def _matching(request: HttpRequest, scale: str) -> Status:
             }
             errors["limit"] = [message]
             detail = f"{detail} limit : {message}".strip()
-        return Status(422, {"detail": detail, "errors": errors})
+        candidates = [
+            {
+                "query": choice.typed,
+                "insee": commune.insee,
+                "name": commune.name,
+                "departement": commune.departement.code,
+                "departement_name": commune.departement.name,
+                "population": commune.population,
+            }
+            for choice in form.place_choices
+            for commune in choice.communes
+        ]
+        return Status(422, {"detail": detail, "errors": errors, "candidates": candidates})
     result = selectors.matching_search(criteria=form.criteria(), scale=scale, limit=int(limit_text))
     return Status(200, _out(result))
 

@@ -1,16 +1,25 @@
 """The criteria of a matching, as the URL states them: read and checked here for the page and
 the API alike, with French messages."""
 
+import functools
 import re
 from typing import TYPE_CHECKING, cast
 from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.core.forms import BaseForm
 from tremplin.core.professions import profession_grouped_choices
+from tremplin.matching.areas import FRANCE, Area
+from tremplin.matching.places import (
+    PlaceChoice,
+    area_label,
+    epci_resolve,
+    place_message,
+)
 from tremplin.matching.scoring import (
     CRITERIA,
     DEFAULT_KM,
@@ -23,8 +32,8 @@ from tremplin.matching.scoring import (
 )
 from tremplin.offers.forms_search import QuickSelect
 from tremplin.offers.models import OfferKind
-from tremplin.territories.models import Commune
-from tremplin.territories.selectors import commune_search
+from tremplin.territories.lookup import commune_lookup
+from tremplin.territories.models import Commune, Departement, Epci, Region
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -40,6 +49,20 @@ KM_FIELDS = {
     "littoral": "littoral_km",
 }
 IMPORTANCE_CHOICES = [("", _("Par défaut")), *Importance.choices]
+
+
+def _region_choices() -> list[tuple[str, str]]:
+    return [("", str(_("France entière"))), *Region.objects.values_list("code", "name")]
+
+
+def _departement_choices() -> list[tuple[str, str]]:
+    rows = Departement.objects.order_by("code").values_list("code", "name")
+    return [("", str(_("Tous"))), *((code, f"{code} — {name}") for code, name in rows)]
+
+
+class AreaChoiceField(forms.ChoiceField):
+    """A région or a département, its choices read from the database when needed (not when the
+    API's schema is built at import)."""
 
 
 def _importance_field(key: str) -> forms.ChoiceField:
@@ -90,6 +113,28 @@ class MatchingForm(BaseForm):
             "invalid_choice": _("« %(value)s » : choisissez « communes » ou « epci ».")
         },
     )
+    region = AreaChoiceField(
+        label=_("Région"),
+        required=False,
+        choices=_region_choices,
+        widget=QuickSelect,
+        error_messages={"invalid_choice": _("« %(value)s » n’est pas un code de région connu.")},
+    )
+    departement = AreaChoiceField(
+        label=_("Département"),
+        required=False,
+        choices=_departement_choices,
+        widget=QuickSelect,
+        error_messages={
+            "invalid_choice": _("« %(value)s » n’est pas un code de département connu.")
+        },
+    )
+    epci = forms.CharField(
+        label=_("Intercommunalité"),
+        required=False,
+        max_length=200,
+        help_text=_("Son nom ou son numéro SIREN (9 chiffres, sur la page de l’intercommunalité)."),
+    )
     besoin = _importance_field("besoin")
     zonage = _importance_field("zonage")
     annonces = _importance_field("annonces")
@@ -108,10 +153,14 @@ class MatchingForm(BaseForm):
     pres_de = forms.CharField(
         label=_("Près de"),
         required=False,
-        max_length=300,
+        max_length=1000,
         help_text=_(
             "Une ou plusieurs communes, séparées par des virgules : « Limoges » ou « 87085, Tulle »."
         ),
+        error_messages={
+            "max_length": _("%(max)s communes au plus, séparées par des virgules.")
+            % {"max": MAX_ORIGINS}
+        },
     )
     rayon = _km_field("proximite", _("À moins de (km)"))
     proximite = _importance_field("proximite")
@@ -146,7 +195,15 @@ class MatchingForm(BaseForm):
             ("", _("Choisir")),
             *profession_grouped_choices(),
         ]
+        # Read once per form (rendering a select reads its choices more than once).
+        for name, choices in (("region", _region_choices), ("departement", _departement_choices)):
+            cast(forms.ChoiceField, self.fields[name]).choices = functools.cache(choices)
         self.origins: tuple[Origin, ...] = ()
+        self.area: Area = FRANCE
+        # The places of "Près de" that did not match one commune exactly, with the communes to
+        # choose from.
+        self.place_choices: list[PlaceChoice] = []
+        self._epci: Epci | None = None
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -161,10 +218,36 @@ class MatchingForm(BaseForm):
         names = [part.strip() for part in re.split(r"[,;]", text) if part.strip()]
         if len(names) > MAX_ORIGINS:
             raise ValidationError(
-                _("%(max)s communes au plus, séparées par des virgules.") % {"max": MAX_ORIGINS}
+                _(
+                    "Vous en indiquez %(count)s : %(max)s communes au plus, séparées par des virgules."
+                )
+                % {"count": len(names), "max": MAX_ORIGINS}
             )
-        self.origins = tuple(_origin(name) for name in names)
+        origins, errors = [], []
+        for position, name in enumerate(names):
+            lookup = commune_lookup(name)
+            commune = lookup.found
+            if commune is None:
+                choice = PlaceChoice(position=position, typed=name, lookup=lookup)
+                if choice.communes:
+                    self.place_choices.append(choice)
+                errors.append(place_message(choice))
+                continue
+            try:
+                origins.append(_origin(commune))
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        self.origins = tuple(origins)
         return ", ".join(names)
+
+    def clean_epci(self) -> str:
+        text = self.cleaned_data["epci"].strip()
+        if not text:
+            return ""
+        self._epci = epci_resolve(text)
+        return self._epci.siren
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -173,6 +256,7 @@ class MatchingForm(BaseForm):
             self.add_error(
                 "pres_de", _("Indiquez au moins une commune, ou rendez ce critère indifférent.")
             )
+        self._clean_area(cleaned)
         if cleaned.get("taille") not in (None, "", Importance.INDIFFERENT) and not cleaned.get(
             "tailles"
         ):
@@ -180,6 +264,45 @@ class MatchingForm(BaseForm):
                 "tailles", _("Cochez au moins une taille, ou rendez ce critère indifférent.")
             )
         return cleaned
+
+    def _clean_area(self, cleaned: dict) -> None:
+        """The région, département and EPCI given, if they hold together."""
+        codes = {name: cleaned.get(name) or "" for name in ("region", "departement", "epci")}
+        if not any(codes.values()) or any(name in self.errors for name in codes):
+            return
+        region = Region.objects.filter(code=codes["region"]).first() if codes["region"] else None
+        departement = (
+            Departement.objects.select_related("region").filter(code=codes["departement"]).first()
+            if codes["departement"]
+            else None
+        )
+        epci = self._epci if codes["epci"] else None
+        if region and departement and departement.region_id != region.code:
+            self.add_error(
+                "departement",
+                _("%(departement)s n’est pas dans la région %(region)s.")
+                % {"departement": departement, "region": region.name},
+            )
+            return
+        if epci and (region or departement):
+            communes = Commune.objects.municipal().filter(epci=epci)
+            if region:
+                communes = communes.filter(region=region)
+            if departement:
+                communes = communes.filter(departement=departement)
+            if not communes.exists():
+                self.add_error(
+                    "epci",
+                    _("%(epci)s n’a aucune commune %(area)s.")
+                    % {"epci": epci.name, "area": area_label(region, departement, None)},
+                )
+                return
+        self.area = Area(
+            region=codes["region"],
+            departement=codes["departement"],
+            epci=codes["epci"],
+            label=area_label(region, departement, epci),
+        )
 
     @property
     def scale(self) -> str:
@@ -196,6 +319,7 @@ class MatchingForm(BaseForm):
             offer_kinds=tuple(data.get("types") or ()),
             sizes=tuple(data.get("tailles") or ()),
             villages=bool(data.get("villages")),
+            area=self.area,
         )
 
     def query(self, **overrides: str) -> list[tuple[str, str]]:
@@ -218,6 +342,18 @@ class MatchingForm(BaseForm):
     def query_string(self, **overrides: str) -> str:
         return urlencode(self.query(**overrides))
 
+    def place_choice_query(self, choice: PlaceChoice, commune: Commune) -> str:
+        """The query as typed (valid or not), with one place of "Près de" settled as
+        `commune`: every other input is kept."""
+        data = self.data.copy() if isinstance(self.data, QueryDict) else QueryDict(mutable=True)
+        names = [
+            part.strip() for part in re.split(r"[,;]", data.get("pres_de", "")) if part.strip()
+        ]
+        if choice.position < len(names):
+            names[choice.position] = f"{commune.name} ({commune.insee})"
+        data["pres_de"] = ", ".join(names)
+        return data.urlencode()
+
     def error_summary(self) -> str:
         """One French sentence listing what is wrong, for the API."""
         parts = []
@@ -228,19 +364,8 @@ class MatchingForm(BaseForm):
         return " ".join(parts)
 
 
-def _origin(name: str) -> Origin:
-    """A commune by INSEE code, postal code or name (the best match of the commune search:
-    exact names first, then larger communes)."""
-    found = commune_search(name, limit=1)
-    commune = (
-        Commune.objects.filter(insee=found[0].insee)
-        .only("insee", "name", "latitude", "longitude")
-        .first()
-        if found
-        else None
-    )
-    if commune is None:
-        raise ValidationError(_("Aucune commune ne correspond à « %(name)s ».") % {"name": name})
+def _origin(commune: Commune) -> Origin:
+    """The commune a place names exactly, as the origin of distances."""
     if commune.latitude is None or commune.longitude is None:
         raise ValidationError(
             _("La position de %(name)s est inconnue : choisissez une commune voisine.")

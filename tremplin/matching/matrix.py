@@ -16,11 +16,13 @@ Layout (n = number of communes, sorted by INSEE code):
   indicator criteria (0 where unknown, see `known`), then the distances in km to the nearest
   station, hospital site, cinema and coastal commune (UNKNOWN_KM where there is none);
 - `xyz` (float64, n × 3): unit vectors of the centroids, for great-circle distances;
-- `population`, `size_class`, `epci`, the neighbourhood (`near_indptr`, `near_indices`: the
+- `population`, `size_class`, `epci`, `departement_index` and `region_index` (the area
+  filters), the neighbourhood (`near_indptr`, `near_indices`: the
   communes within NEAR_KM of each commune, itself included) and the published offers.
 See docs/matching.md.
 """
 
+import bisect
 import math
 import threading
 import time
@@ -173,6 +175,12 @@ class CommuneMatrix:
     welcome_pages: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
     supported_count: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     welcomes_version: tuple = ()
+    # Area filters: each commune's département and région as int16 indices in these sorted code
+    # lists, so that "inside an area" is one vector comparison.
+    departement_index: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
+    departement_codes: list[str] = field(default_factory=list)
+    region_index: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
+    region_codes: list[str] = field(default_factory=list)
     # Communes grouped by EPCI, for the EPCI ranking (np.maximum.reduceat).
     epci_order: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     epci_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
@@ -219,13 +227,32 @@ class CommuneMatrix:
             self.positioned, self.population, self.size_class, self.columns, self.known, self.near_indptr,
             self.near_indices, self.housing_count, self.epci_order, self.epci_starts,
             self.epci_present, self.epci_population, self.unpositioned, self.zonage,
-            self.welcome_page, self.welcome_pages, self.supported_count,
+            self.welcome_page, self.welcome_pages, self.supported_count, self.departement_index,
+            self.region_index, self.catchment, self.practice, self.served_by,
             *self.raw.values(), *self.uncovered.values(),
         ]  # fmt: skip
         return sum(a.nbytes for a in arrays) + self.offers.nbytes
 
     def column(self, name: str) -> np.ndarray:
         return self.columns[COLUMNS[name]]
+
+    def inside(self, *, region: str = "", departement: str = "", epci: str = "") -> np.ndarray:
+        """Whether each commune lies in the area (every code given; none: all France), by
+        vector comparisons of small integer codes."""
+        mask = np.ones(self.size, dtype=bool)
+        for code, codes, values in (
+            (region, self.region_codes, self.region_index),
+            (departement, self.departement_codes, self.departement_index),
+            (epci, self.epci_sirens, self.epci),
+        ):
+            if not code:
+                continue
+            position = bisect.bisect_left(codes, code)
+            if position == len(codes) or codes[position] != code:
+                mask[:] = False
+            else:
+                mask &= values == position
+        return mask
 
     def is_known(self, name: str) -> np.ndarray:
         return self.known[COLUMNS[name]]
@@ -538,6 +565,12 @@ def _saturating(counts: np.ndarray) -> np.ndarray:
     return (1.0 - np.exp2(-counts)).astype(np.float32)
 
 
+def _code_index(values: list[str], codes: list[str]) -> np.ndarray:
+    """Each value's position in the sorted list `codes`, as int16."""
+    positions = {code: position for position, code in enumerate(codes)}
+    return np.asarray([positions[value] for value in values], dtype=np.int16)
+
+
 def matrix_build() -> CommuneMatrix:
     started = time.perf_counter()
     versions = (data_version(), offers_version(), hosting_version())
@@ -545,7 +578,14 @@ def matrix_build() -> CommuneMatrix:
         Commune.objects.municipal()
         .order_by("insee")
         .values_list(
-            "insee", "name", "departement_id", "epci_id", "population", "latitude", "longitude"
+            "insee",
+            "name",
+            "departement_id",
+            "epci_id",
+            "population",
+            "latitude",
+            "longitude",
+            "region_id",
         )
     )
     n = len(rows)
@@ -564,6 +604,8 @@ def matrix_build() -> CommuneMatrix:
     siren_index = {siren: position for position, siren in enumerate(sirens)}
     epci = np.asarray([siren_index.get(r[3], -1) for r in rows], dtype=np.int32)
     epci_names_by_siren = dict(Epci.objects.values_list("siren", "name"))
+    departement_codes = sorted({r[2] for r in rows})
+    region_codes = sorted({r[7] for r in rows})
 
     columns = np.zeros((len(COLUMNS), n), dtype=np.float32)
     known = np.zeros((len(STATIC_COLUMNS), n), dtype=bool)
@@ -652,6 +694,10 @@ def matrix_build() -> CommuneMatrix:
         departement_names=dict(Departement.objects.values_list("code", "name")),
         epci=epci,
         epci_sirens=sirens,
+        departement_codes=departement_codes,
+        departement_index=_code_index([r[2] for r in rows], departement_codes),
+        region_codes=region_codes,
+        region_index=_code_index([r[7] for r in rows], region_codes),
         epci_names=[epci_names_by_siren.get(siren, siren) for siren in sirens],
         latitude=latitude.astype(np.float32),
         longitude=longitude.astype(np.float32),

@@ -20,6 +20,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.core.professions import Profession
+from tremplin.matching.areas import FRANCE, Area
 from tremplin.matching.matrix import (
     COLUMNS,
     STATIC_COLUMNS,
@@ -198,6 +199,7 @@ class Criteria:
     sizes: tuple[str, ...] = ()
     # Villages too: by default only places that can host a practice are proposed.
     villages: bool = False
+    area: Area = FRANCE  # only communes inside count (a filter, not a criterion)
 
     def weight(self, key: str) -> float:
         return WEIGHTS[Importance(self.importance.get(key, Importance.INDIFFERENT))]
@@ -234,6 +236,7 @@ def criteria_build(
     offer_kinds: tuple[str, ...] = (),
     sizes: tuple[str, ...] = (),
     villages: bool = False,
+    area: Area = FRANCE,
 ) -> Criteria:
     """Criteria with the professional's stated importances and the defaults for the rest."""
     stated = {key: value for key, value in (stated or {}).items() if value}
@@ -258,6 +261,7 @@ def criteria_build(
         offer_kinds=tuple(offer_kinds),
         sizes=tuple(sizes),
         villages=villages,
+        area=area,
     )
 
 
@@ -472,13 +476,12 @@ def rank(
         score *= np.float32(1.0 / total_weight)
     else:
         score[:] = 1.0  # nothing weighs: every commune meeting the indispensables is as good
+    inside = criteria.area.mask(matrix)
+    kept = np.ones(n, dtype=bool) if inside is None else inside.copy()
     # Places where one can practise, unless villages are asked for (an empty mask: the matrix
     # of a test built by hand, where every commune counts).
-    kept = (
-        matrix.practice.copy()
-        if len(matrix.practice) and not criteria.villages
-        else np.ones(n, bool)
-    )
+    if len(matrix.practice) and not criteria.villages:
+        kept &= matrix.practice
     for mask in passes.values():
         kept &= mask
     # Left out: pushed below 0 by arithmetic (a boolean-masked copy is several times slower).
@@ -487,7 +490,7 @@ def rank(
     masked *= np.float32(2.0)
     masked += score
     if scale == "epci":
-        return _rank_epcis(query, weights, ignored, masked, passes, limit)
+        return _rank_epcis(query, weights, ignored, masked, passes, limit, inside)
     rows = top(masked, matrix.population, limit)
     count = int(np.count_nonzero(kept))
     return Ranking(
@@ -497,9 +500,9 @@ def rank(
         rows=rows,
         scores=score[rows],
         count=count,
-        total=n,
+        total=n if inside is None else int(np.count_nonzero(inside)),
         ignored=ignored,
-        relaxations=_relaxations(passes, lambda mask: int(np.count_nonzero(mask)))
+        relaxations=_relaxations(passes, lambda mask: int(np.count_nonzero(mask)), inside)
         if count == 0
         else [],
     )
@@ -531,12 +534,17 @@ def top(values: np.ndarray, population: np.ndarray, limit: int) -> np.ndarray:
 
 
 def _relaxations(
-    passes: dict[str, np.ndarray], count: Callable[[np.ndarray], int]
+    passes: dict[str, np.ndarray],
+    count: Callable[[np.ndarray], int],
+    inside: np.ndarray | None = None,
 ) -> list[Relaxation]:
-    """For each indispensable criterion, how many territories the others alone let in."""
+    """For each indispensable criterion, how many territories the others alone let in (in
+    the area: relaxing a criterion never lets in a territory outside it)."""
     found = []
     for key in passes:
         others = [mask for other, mask in passes.items() if other != key]
+        if inside is not None:
+            others.append(inside)
         kept = np.logical_and.reduce(others) if others else np.ones_like(passes[key])
         found.append(Relaxation(key=key, count=count(kept)))
     return sorted(found, key=lambda r: -r.count)
@@ -549,6 +557,7 @@ def _rank_epcis(
     masked: np.ndarray,
     passes: dict[str, np.ndarray],
     limit: int,
+    inside: np.ndarray | None = None,
 ) -> Ranking:
     """EPCIs ranked by their best commune (the professional lives in one commune)."""
     matrix = query.matrix
@@ -571,6 +580,9 @@ def _rank_epcis(
         return int(np.count_nonzero(np.maximum.reduceat(mask[order].astype(np.int8), starts)))
 
     count = int(np.count_nonzero(best >= 0))
+    total = len(starts)
+    if inside is not None:
+        total = epci_count(inside)
     return Ranking(
         scale="epci",
         query=query,
@@ -578,8 +590,8 @@ def _rank_epcis(
         rows=rows_array,
         scores=best[chosen],
         count=count,
-        total=len(starts),
+        total=total,
         epcis=matrix.epci_present[chosen],
         ignored=ignored,
-        relaxations=_relaxations(passes, epci_count) if count == 0 else [],
+        relaxations=_relaxations(passes, epci_count, inside) if count == 0 else [],
     )

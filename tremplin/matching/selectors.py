@@ -98,6 +98,7 @@ class MatchingResult:
     applied: list[AppliedCriterion]
     relaxations: list[Relaxation] = field(default_factory=list)
     weighted: bool = True  # at least one criterion weighs
+    area: str = ""  # where the territories were looked for ("en Nouvelle-Aquitaine"), "" France
     elapsed_ms: float = 0.0
 
     @property
@@ -113,6 +114,11 @@ class MatchingResult:
         if self.count:
             return ""
         noun = _("commune") if self.scale == "communes" else _("intercommunalité")
+        if self.area:
+            return _("Aucune %(noun)s %(area)s ne remplit tous vos critères indispensables.") % {
+                "noun": noun,
+                "area": self.area,
+            }
         return _("Aucune %(noun)s ne remplit tous vos critères indispensables.") % {"noun": noun}
 
     @property
@@ -280,6 +286,7 @@ def matching_search(
             Relaxation(key=r.key, label=labels[r.key], count=r.count) for r in ranking.relaxations
         ],
         weighted=bool(ranking.weights),
+        area=criteria.area.label,
         elapsed_ms=(time.perf_counter() - started) * 1000,
     )
 

@@ -15,9 +15,11 @@ from tremplin.core.http import HtmxHttpRequest
 from tremplin.matching import selectors, services
 from tremplin.matching.forms import MatchingForm, SaveSearchForm
 from tremplin.matching.permissions import get_saved_search_for_owner
+from tremplin.matching.places import candidate_label
 from tremplin.matching.scoring import Importance
 
 RESULTS_SHOWN = 50
+AREA_FIELDS = {"region", "departement", "epci"}
 
 
 def _initial(request: HttpRequest) -> dict:
@@ -29,7 +31,12 @@ def _initial(request: HttpRequest) -> dict:
 @login_not_required
 @require_safe
 def search(request: HtmxHttpRequest) -> HttpResponse:
-    form = MatchingForm(request.GET or None, initial=_initial(request))
+    if request.GET and set(request.GET) <= AREA_FIELDS:
+        # A territory's page links here with its area only: the form starts from it, and the
+        # professional's profession, before anything is ranked.
+        form = MatchingForm(initial={**_initial(request), **request.GET.dict()})
+    else:
+        form = MatchingForm(request.GET or None, initial=_initial(request))
     context: dict = {"form": form, "result": None}
     if form.is_bound and form.is_valid():
         result = selectors.matching_search(
@@ -54,6 +61,20 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
             ],
             save_form=SaveSearchForm(initial={"query": form.query_string()}),
         )
+    elif form.is_bound:
+        base = reverse("matching:search")
+        # Each place of "Près de" not matched exactly: its candidates, as links that keep
+        # every other input.
+        context["place_links"] = [
+            (
+                choice,
+                [
+                    (candidate_label(commune), f"{base}?{form.place_choice_query(choice, commune)}")
+                    for commune in choice.communes
+                ],
+            )
+            for choice in form.place_choices
+        ]
     context["saved_searches"] = selectors.saved_searches_of(request.user)
     # htmx swaps the results only; a history restore (back button, cache miss) needs the page.
     partial = bool(request.htmx) and not request.htmx.history_restore_request
