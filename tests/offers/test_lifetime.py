@@ -1,7 +1,8 @@
 """The lifetime of an offer is one rule: `offer_expires_on`, its SQL form `live()`, the daily
 expiry and search agree on every boundary."""
 
-from datetime import date, datetime, time, timedelta
+import zoneinfo
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -225,3 +226,18 @@ def test_warning_reads_each_offers_organisation_with_it(mailoutbox):
         if q["sql"].startswith('SELECT "organisations_organisation"')
     ]
     assert one_by_one == []
+
+
+def test_live_agrees_with_the_rule_in_the_hour_before_midnight_across_a_change_of_summer_time():
+    """23:30 in Paris on 1 December: 90 days earlier was summer time. The SQL bound is computed
+    in absolute time, as `offer_expires_on` is (it once kept the wall-clock time, an hour off)."""
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    now = datetime(2026, 12, 1, 23, 30, tzinfo=paris).astimezone(UTC)
+    today = date(2026, 12, 1)
+    for minutes in (-90, -30, 0, 30, 90):
+        published = now - timedelta(days=90, minutes=minutes)
+        offer = OfferFactory(published=True, published_at=published, renewed_at=published)
+        expected_live = offer.expires_on > today
+        assert Offer.objects.live(today=today).filter(pk=offer.pk).exists() is expected_live, (
+            minutes
+        )

@@ -1,6 +1,6 @@
 """Offers (annonces) posted by health organisations, and their life cycle."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -31,7 +31,8 @@ def offer_expires_on(
     moment = renewed_at or published_at
     if moment is None:
         return None
-    by_age = timezone.localdate(moment + OFFER_LIFETIME)
+    # Absolute time (UTC), whatever zone `moment` carries: 90 days are 90 × 24 hours.
+    by_age = timezone.localdate(moment.astimezone(UTC) + OFFER_LIFETIME)
     return min(by_age, end_date) if end_date else by_age
 
 
@@ -40,7 +41,9 @@ def _live_condition(today: date | None) -> models.Q:
     publication recent enough that localdate(moment + lifetime) > today."""
     today = today or timezone.localdate()
     tomorrow = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
-    fresh_since = tomorrow - OFFER_LIFETIME
+    # In UTC: an aware local datetime minus 90 days keeps its wall-clock time across a change
+    # of summer time, an hour away from what `moment + OFFER_LIFETIME` (absolute) gives above.
+    fresh_since = tomorrow.astimezone(UTC) - OFFER_LIFETIME
     return (models.Q(end_date__isnull=True) | models.Q(end_date__gt=today)) & (
         models.Q(renewed_at__gte=fresh_since)
         | models.Q(renewed_at__isnull=True, published_at__gte=fresh_since)
