@@ -41,6 +41,7 @@ run: install
 	$(RUN_ENV) $(PY) manage.py import_communes
 	-$(RUN_ENV) $(PY) manage.py import_opendata
 	$(RUN_ENV) $(PY) manage.py load_demo
+	$(RUN_ENV) $(PY) manage.py matching_matrix
 	@echo "Tremplin: http://127.0.0.1:8000 (Ctrl-C stops the server and the worker)"
 	$(RUN_ENV) scripts/serve
 

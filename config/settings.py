@@ -150,6 +150,11 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # CVs and attachments: outside MEDIA_ROOT, never served by URL (see applications/storage.py).
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
+# Where the matching matrix is stored once for every process (matching/matrix.py); empty: not
+# stored, each process builds its own (the tests, unless a test sets it).
+MATCHING_MATRIX_DIR = env_str(
+    "TREMPLIN_MATRIX_DIR", "" if TESTING else str(BASE_DIR / ".cache" / "matching")
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
