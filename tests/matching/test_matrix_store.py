@@ -77,3 +77,14 @@ def test_without_a_folder_nothing_is_stored(settings, tmp_path):
     matrix_current()
     assert not list(tmp_path.iterdir())
     matrix_invalidate()
+
+
+def test_a_folder_that_cannot_be_written_does_not_fail_the_ranking(settings, tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    settings.MATCHING_MATRIX_DIR = str(blocked / "matching")  # under a file: mkdir fails
+    matrix_invalidate()
+    limousin()
+
+    assert matrix_current().size == 5
+    matrix_invalidate()

@@ -23,7 +23,9 @@ See docs/matching.md.
 """
 
 import bisect
+import contextlib
 import hashlib
+import logging
 import math
 import os
 import pickle
@@ -60,6 +62,8 @@ from tremplin.territories.models import (
     Place,
 )
 from tremplin.territories.zonages import SCHEMES_BY_KEY
+
+logger = logging.getLogger(__name__)
 
 MEMO_SIZE = 32
 # Offers and welcome packages count when they lie within this distance of a commune.
@@ -906,14 +910,20 @@ def matrix_store(matrix: CommuneMatrix) -> CommuneMatrix:
     path = _stored_path(matrix.data_version)
     if path is None:
         return matrix
-    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-    with partial.open("wb") as handle:
-        pickle.dump(replace(matrix, memo={}), handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(partial, path)
-    for old in path.parent.glob("matrix-*.pickle"):
-        if old != path:
-            old.unlink(missing_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with partial.open("wb") as handle:
+            pickle.dump(replace(matrix, memo={}), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+        for old in path.parent.glob("matrix-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as error:
+        # A read-only or full disk must not fail a ranking: this process keeps its matrix.
+        logger.warning("matching matrix not stored in %s: %s", path.parent, error)
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
     return matrix
 
 
