@@ -4,9 +4,15 @@ from tests.accounts.factories import DEFAULT_PASSWORD
 
 
 def log_in(page: Page, base: str, email: str) -> None:
-    """Log in through the real form (leaving any previous session first)."""
+    """Log in through the real form (leaving any previous session first).
+
+    The previous page is left first (about:blank): a request of it still in flight (htmx, the
+    map) could otherwise set a new CSRF cookie after the cookies are cleared, and the login form
+    would then be refused as forged (seen once in CI)."""
+    page.goto("about:blank")
     page.context.clear_cookies()
     page.goto(f"{base}/compte/connexion/")
+    page.wait_for_load_state("networkidle")
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
