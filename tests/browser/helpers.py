@@ -1,3 +1,6 @@
+from pathlib import Path
+
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.accounts.factories import DEFAULT_PASSWORD
@@ -17,3 +20,16 @@ def log_in(page: Page, base: str, email: str) -> None:
     page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("heading", name="Mon compte", exact=True)).to_be_visible()
+
+
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+AXE = Axe()
+
+
+def axe_check(page: Page, journey: str, name: str) -> None:
+    """No axe-core violation on this page; a screenshot to look at, in test-results/<journey>/."""
+    folder = RESULTS / journey
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=folder / f"{name}.png", full_page=True)
+    results = AXE.run(page)
+    assert results.violations_count == 0, results.generate_report()

@@ -7,24 +7,19 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
+from tests.browser.helpers import axe_check
 from tremplin.accounts.models import User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "account-journey"
-AXE = Axe()
+JOURNEY = "account-journey"
 
 
 def check(page: Page, name: str) -> None:
-    """No axe-core violation on this page; a screenshot to look at."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-    results = AXE.run(page)
-    assert results.violations_count == 0, results.generate_report()
+    axe_check(page, JOURNEY, name)
 
 
 def test_a_professional_downloads_their_data_then_deletes_their_account(page: Page, live_server):

@@ -2,28 +2,21 @@
 home page to an arrondissement, its city, a Corsican commune and the sources page, by clicking
 only, with axe-core on every page visited."""
 
-from pathlib import Path
-
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from tests.browser.helpers import axe_check
 from tests.territories.factories import CommuneFactory, DepartementFactory, arrondissement_make
 from tremplin.territories.models import DataSource, IndicatorValue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "territory-truth-journey"
-AXE = Axe()
+JOURNEY = "territory-truth-journey"
 
 
 def check(page: Page, name: str) -> None:
-    """No axe-core violation on this page; a screenshot to look at."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-    results = AXE.run(page)
-    assert results.violations_count == 0, results.generate_report()
+    axe_check(page, JOURNEY, name)
 
 
 def _source(key: str, publisher: str, year: int) -> DataSource:

@@ -3,12 +3,10 @@
 welcomes nearby) and the collectivité's welcome page, by clicking only, with axe-core on every
 page visited."""
 
-from pathlib import Path
-
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from tests.browser.helpers import axe_check
 from tests.matching.builders import limousin, published_offer, welcome
 from tremplin.core.professions import Profession
 from tremplin.matching.matrix import matrix_invalidate
@@ -16,16 +14,11 @@ from tremplin.organisations.models import OrganisationType
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "welcome-journey"
-AXE = Axe()
+JOURNEY = "welcome-journey"
 
 
 def check(page: Page, name: str) -> None:
-    """No axe-core violation on this page; a screenshot to look at."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-    results = AXE.run(page)
-    assert results.violations_count == 0, results.generate_report()
+    axe_check(page, JOURNEY, name)
 
 
 @pytest.fixture(autouse=True)
