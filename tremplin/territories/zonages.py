@@ -98,6 +98,22 @@ NON_PRIORITY = Category(
     _("Zone non prioritaire : zone où l’ARS ne relève pas de manque de cette profession."),
 )
 
+
+def _ars_scheme(
+    profession: str, suffix: str, words: str, label: Promise, *extra: Category
+) -> Scheme:
+    """The ARS zonage of a paramedical profession or of dentists (its arrêté's categories):
+    scheme `zonage_<profession>`, indicator `zonage_<suffix>`."""
+    return Scheme(
+        name=f"zonage_{profession}",
+        key=f"zonage_{suffix}",
+        label=label,
+        title=f"Zonage des {words} (arrêté de l’ARS)",
+        publisher="ARS",
+        categories=_paramedical(*extra),
+    )
+
+
 SCHEMES: dict[str, Scheme] = {
     s.name: s
     for s in [
@@ -189,45 +205,24 @@ SCHEMES: dict[str, Scheme] = {
                 ),
             ),
         ),
-        Scheme(
-            name="zonage_infirmiers",
-            key="zonage_inf",
-            label=_("Zonage ARS des infirmiers"),
-            title="Zonage des infirmiers (arrêté de l’ARS)",
-            publisher="ARS",
-            categories=_paramedical(),
+        _ars_scheme("infirmiers", "inf", "infirmiers", _("Zonage ARS des infirmiers")),
+        _ars_scheme("sages_femmes", "sf", "sages-femmes", _("Zonage ARS des sages-femmes")),
+        _ars_scheme(
+            "masseurs_kinesitherapeutes",
+            "mk",
+            "masseurs-kinésithérapeutes",
+            _("Zonage ARS des masseurs-kinésithérapeutes"),
+            NON_PRIORITY,
         ),
-        Scheme(
-            name="zonage_sages_femmes",
-            key="zonage_sf",
-            label=_("Zonage ARS des sages-femmes"),
-            title="Zonage des sages-femmes (arrêté de l’ARS)",
-            publisher="ARS",
-            categories=_paramedical(),
+        _ars_scheme(
+            "chirurgiens_dentistes",
+            "cd",
+            "chirurgiens-dentistes",
+            _("Zonage ARS des chirurgiens-dentistes"),
+            NON_PRIORITY,
         ),
-        Scheme(
-            name="zonage_masseurs_kinesitherapeutes",
-            key="zonage_mk",
-            label=_("Zonage ARS des masseurs-kinésithérapeutes"),
-            title="Zonage des masseurs-kinésithérapeutes (arrêté de l’ARS)",
-            publisher="ARS",
-            categories=_paramedical(NON_PRIORITY),
-        ),
-        Scheme(
-            name="zonage_chirurgiens_dentistes",
-            key="zonage_cd",
-            label=_("Zonage ARS des chirurgiens-dentistes"),
-            title="Zonage des chirurgiens-dentistes (arrêté de l’ARS)",
-            publisher="ARS",
-            categories=_paramedical(NON_PRIORITY),
-        ),
-        Scheme(
-            name="zonage_orthophonistes",
-            key="zonage_ortho",
-            label=_("Zonage ARS des orthophonistes"),
-            title="Zonage des orthophonistes (arrêté de l’ARS)",
-            publisher="ARS",
-            categories=_paramedical(),
+        _ars_scheme(
+            "orthophonistes", "ortho", "orthophonistes", _("Zonage ARS des orthophonistes")
         ),
     ]
 }
