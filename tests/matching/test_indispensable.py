@@ -39,8 +39,10 @@ THRESHOLDS = {
     "taille": 1.0,
     "ecoles": 0.5,
     "commerces": 0.5,
+    "gare_commune": 1.0,
     "gare": 1.0,
     "cinema": 1.0,
+    "littorale": 1.0,
     "littoral": 1.0,
     "emploi": 0.5,
 }
@@ -53,6 +55,8 @@ STATIC = {
     "ecoles": "schools",
     "commerces": "shops",
     "emploi": "employment",
+    "gare_commune": "station_here",
+    "littorale": "coastal",
 }
 DISTANCE = {
     "gare": "station_km",

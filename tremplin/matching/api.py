@@ -49,8 +49,14 @@ class TerritoryOut(Schema):
     code: str
     name: str
     score: float
-    explanation: str
-    caveats: str
+    explanation: str = Field(description="Les critères remplis, les plus lourds d’abord.")
+    partial: str = Field(
+        "", description="Les critères qui rapportent des points sans être remplis, et pourquoi."
+    )
+    caveats: str = Field(description="Les critères non remplis ou inconnus.")
+    tied: bool = Field(
+        False, description="Même score qu’un résultat voisin : ordre donné par « tiebreak »."
+    )
     served_by: str = Field(
         "",
         description="Pour un village (villages=1) : le lieu d’exercice proche qui le dessert.",
@@ -98,6 +104,9 @@ class MatchingOut(Schema):
         "vide : toute la France.",
     )
     message: str
+    tiebreak: str = Field(
+        "", description="Comment sont ordonnés les résultats de même score (ex æquo)."
+    )
     criteria: list[CriterionOut]
     relaxations: list[RelaxationOut]
     results: list[TerritoryOut]
@@ -183,6 +192,7 @@ def _out(result: MatchingResult) -> dict:
         "total": result.total,
         "area": result.area,
         "message": " ".join(m for m in (result.no_result_message, result.relaxation_message) if m),
+        "tiebreak": result.tiebreak,
         "criteria": [
             {
                 "key": c.key,
@@ -205,7 +215,9 @@ def _out(result: MatchingResult) -> dict:
                 "name": item.name,
                 "score": round(item.score, 1),
                 "explanation": item.explanation,
+                "partial": item.partials,
                 "caveats": item.caveats,
+                "tied": item.tied,
                 "served_by": item.served_by,
                 "departement": item.departement,
                 "departement_name": item.departement_name,

@@ -39,6 +39,7 @@ SIZE_LABELS = {
 }
 KIND_LABELS = dict(OfferKind.choices)
 IMPORTANCE_LABELS = dict(Importance.choices)
+MET, PARTIAL, UNMET, UNCOVERED = "met", "partial", "unmet", "uncovered"
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,15 @@ class Contribution:
         return self.satisfaction is not None
 
     @property
-    def favourable(self) -> bool:
-        return self.satisfaction is not None and self.satisfaction >= 0.5
+    def state(self) -> str:
+        """ "met" (the threshold of "indispensable" reached), "partial" (some points, below
+        it), "unmet" (no points: not met, or unknown) or "uncovered" (outside the source)."""
+        if not self.covered:
+            return UNCOVERED
+        # Under a twentieth of a point, shown as 0.0: no points.
+        if self.satisfaction is None or self.points < 0.05:
+            return UNMET
+        return MET if self.met else PARTIAL
 
 
 @functools.cache
@@ -294,16 +302,39 @@ class Explainer:
         }
 
     def _distance(self, key: str, row: int, satisfaction: float, near: str, far: str) -> str:
+        """`near` within the radius asked, `far` (which names the radius) beyond it."""
         km = float(self.matrix.column(DISTANCE_CRITERIA[key])[row])
-        return (near if satisfaction >= 1 else far) % {"distance": _km(km)}
+        return (near if satisfaction >= 1 else far) % {
+            "distance": _km(km),
+            "radius": _number(self.criteria.km[key]),
+        }
+
+    def _text_gare_commune(self, row: int, satisfaction: float) -> str:
+        count = int(self.matrix.raw["stations"][row])
+        if count:
+            return ngettext(
+                "%(count)s gare voyageurs dans la commune",
+                "%(count)s gares voyageurs dans la commune",
+                count,
+            ) % {"count": count}
+        km = float(self.matrix.column("station_km")[row])
+        if km >= UNKNOWN_KM:
+            return _("pas de gare dans la commune")
+        return _("pas de gare dans la commune ; la plus proche à %(distance)s") % {
+            "distance": _km(km)
+        }
 
     def _text_gare(self, row: int, satisfaction: float) -> str:
+        here = float(self.matrix.raw["stations"][row])
+        if here > 0:
+            return _("gare dans la commune")
         return self._distance(
             "gare",
             row,
             satisfaction,
-            _("gare à %(distance)s"),
-            _("gare la plus proche à %(distance)s"),
+            # The stations of the commune itself unknown: the distance alone.
+            _("gare à %(distance)s") if here != here else _("gare à %(distance)s, hors commune"),
+            _("gare la plus proche à %(distance)s, au-delà des %(radius)s km demandés"),
         )
 
     def _text_hopital(self, row: int, satisfaction: float) -> str:
@@ -312,7 +343,7 @@ class Explainer:
             row,
             satisfaction,
             _("site hospitalier à %(distance)s"),
-            _("site hospitalier le plus proche à %(distance)s"),
+            _("site hospitalier le plus proche à %(distance)s, au-delà des %(radius)s km demandés"),
         )
 
     def _text_cinema(self, row: int, satisfaction: float) -> str:
@@ -321,18 +352,34 @@ class Explainer:
             row,
             satisfaction,
             _("cinéma à %(distance)s"),
-            _("cinéma le plus proche à %(distance)s"),
+            _("cinéma le plus proche à %(distance)s, au-delà des %(radius)s km demandés"),
         )
 
+    def _coastal(self, row: int) -> bool:
+        return bool(self.matrix.raw["coastline"][row] > 0)
+
+    def _text_littorale(self, row: int, satisfaction: float) -> str:
+        if self._coastal(row):
+            return _("commune littorale (liste de l’ONML, 2019)")
+        km = float(self.matrix.column("coast_km")[row])
+        if km >= UNKNOWN_KM:
+            return _("pas sur la liste des communes littorales")
+        return _("pas sur la liste des communes littorales ; la plus proche à %(distance)s") % {
+            "distance": _km(km)
+        }
+
     def _text_littoral(self, row: int, satisfaction: float) -> str:
-        if float(self.matrix.column("coast_km")[row]) < 0.5:
+        if self._coastal(row):
             return _("commune littorale")
         return self._distance(
             "littoral",
             row,
             satisfaction,
-            _("littoral à %(distance)s"),
-            _("littoral le plus proche à %(distance)s"),
+            _("commune littorale à %(distance)s (de centre à centre), elle-même non littorale"),
+            _(
+                "commune littorale la plus proche à %(distance)s, au-delà des %(radius)s km "
+                "demandés"
+            ),
         )
 
     def _text_zrr(self, row: int, satisfaction: float) -> str:
@@ -357,16 +404,25 @@ class Explainer:
         nearest = int(np.argmin(distances))
         if distances[nearest] < 1:
             return _("à %(name)s") % {"name": origins[nearest].name}
-        return _("à %(distance)s de %(name)s") % {
+        figures = {
             "distance": _km(float(distances[nearest])),
             "name": origins[nearest].name,
+            "radius": _number(self.criteria.km["proximite"]),
         }
+        if satisfaction >= 1:
+            return _("à %(distance)s de %(name)s") % figures
+        return _("à %(distance)s de %(name)s, au-delà des %(radius)s km demandés") % figures
 
     def _text_taille(self, row: int, satisfaction: float) -> str:
-        return _("%(size)s (%(population)s habitants)") % {
+        figures = {
             "size": str(SIZE_LABELS[int(self.matrix.size_class[row])]),
             "population": _number(float(self.matrix.population[row])),
         }
+        if 0 < satisfaction < 1:
+            return _("%(size)s (%(population)s habitants), taille voisine de celle demandée") % (
+                figures
+            )
+        return _("%(size)s (%(population)s habitants)") % figures
 
     def _count_text(self, key: str, row: int, none: str, some: tuple[str, str]) -> str:
         count = int(self.matrix.raw[key][row])
@@ -400,13 +456,19 @@ MAX_CAVEATS = 3
 
 
 def explanation(contributions: list[Contribution]) -> str:
-    """The favourable reasons, the weightiest first: "gare à 4 km ; logement offert (…)"."""
-    return " ; ".join([c.text for c in contributions if c.favourable][:MAX_REASONS])
+    """The criteria met, the weightiest first: "gare à 4 km ; logement offert (…)"."""
+    return " ; ".join([c.text for c in contributions if c.state == MET][:MAX_REASONS])
+
+
+def partials(contributions: list[Contribution]) -> str:
+    """The criteria that give some points without being met, with the figures that say why
+    ("à 65 km de Lyon, au-delà des 50 km demandés")."""
+    return " ; ".join(c.text for c in contributions if c.state == PARTIAL)
 
 
 def caveats(contributions: list[Contribution]) -> str:
-    """What is missing or unfavourable and weighs most, for a second, quieter line; what the
-    sources do not cover for the commune always named, first."""
-    gaps = [c.text for c in contributions if not c.covered]
-    others = [c.text for c in contributions if c.covered and not c.favourable]
+    """What is not met or unknown and weighs most, for a quieter line; what the sources do not
+    cover for the commune always named, first."""
+    gaps = [c.text for c in contributions if c.state == UNCOVERED]
+    others = [c.text for c in contributions if c.state == UNMET]
     return " ; ".join(gaps + others[: max(0, MAX_CAVEATS - len(gaps))])

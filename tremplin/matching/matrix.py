@@ -66,6 +66,8 @@ from tremplin.territories.zonages import SCHEMES_BY_KEY
 logger = logging.getLogger(__name__)
 
 MEMO_SIZE = 32
+# Bumped when the stored matrix's fields change meaning (the columns are checked by name).
+MATRIX_FORMAT = 2
 # Offers and welcome packages count when they lie within this distance of a commune.
 NEAR_KM = 10.0
 # Stands for "no such place known": far enough that every distance criterion scores 0.
@@ -82,6 +84,8 @@ STATIC_COLUMNS = (
     "shops",
     "housing",
     "welcome",
+    "coastal",
+    "station_here",
 )
 DISTANCE_COLUMNS = ("station_km", "hospital_km", "cinema_km", "coast_km")
 COLUMNS = {name: index for index, name in enumerate((*STATIC_COLUMNS, *DISTANCE_COLUMNS))}
@@ -105,6 +109,8 @@ COLUMN_COVERAGE = {
     "station_km": "stations",
     "cinema_km": "cinemas",
     "coast_km": "coastline",
+    "coastal": "coastline",
+    "station_here": "stations",
 }
 PROFESSION_CODES = {profession.value: code for code, profession in enumerate(Profession)}
 KIND_CODES = {kind.value: code for code, kind in enumerate(OfferKind)}
@@ -621,7 +627,7 @@ def matrix_build() -> CommuneMatrix:
     raw: dict[str, np.ndarray] = {}
     zonage = np.full(n, -1, dtype=np.int8)
     keys = [*APL_KEYS, "zonage_mg", "frr", "zrr", "unemployment", "schools_primary", "shops"]
-    keys.append("coastline")
+    keys += ["coastline", "stations"]
     indicators = _indicator_rows(index, keys)
 
     def put(column: str, positions: np.ndarray, values: np.ndarray | list[float]) -> None:
@@ -669,6 +675,13 @@ def matrix_build() -> CommuneMatrix:
             xyz, lands, unit_vectors(points[:, 0], points[:, 1]), _place_lands(found)
         )
     coastal = np.zeros(n, dtype=bool)
+    # On the official list (1) or not (0), and a station in the commune itself: unknown
+    # where the source has no row for the commune.
+    for key, column in (("coastline", "coastal"), ("stations", "station_here")):
+        raw_values(key)
+        if key in indicators:
+            positions, values, _, _ = indicators[key]
+            put(column, positions, np.where(np.isnan(values), np.nan, values > 0))
     if "coastline" in indicators:
         positions, values, _, _ = indicators["coastline"]
         coastal[positions[values > 0]] = True
@@ -899,7 +912,10 @@ def _stored_path(version: tuple) -> Path | None:
     folder = getattr(settings, "MATCHING_MATRIX_DIR", "")
     if not folder:
         return None
-    digest = hashlib.sha256(repr(version).encode()).hexdigest()[:20]
+    # The layout is in the name too: a file written by an older version of the code, with other
+    # columns, is never read as this one.
+    layout = (MATRIX_FORMAT, tuple(COLUMNS))
+    digest = hashlib.sha256(repr((version, layout)).encode()).hexdigest()[:20]
     return Path(folder) / f"matrix-{digest}.pickle"
 
 

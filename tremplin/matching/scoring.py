@@ -11,6 +11,7 @@ criterion's threshold. The score is the weighted mean of the satisfactions, out 
 scores as its best commune. docs/matching.md explains it with a worked example.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -127,9 +128,41 @@ CRITERIA: dict[str, CriterionDefinition] = {
         CriterionDefinition("taille", _("Taille de la commune"), PERSONAL, 1.0),
         CriterionDefinition("ecoles", _("École maternelle ou élémentaire"), PERSONAL, 0.5),
         CriterionDefinition("commerces", _("Commerces"), PERSONAL, 0.5),
-        CriterionDefinition("gare", _("Gare à proximité"), PERSONAL, 1.0),
+        CriterionDefinition(
+            "gare_commune",
+            _("Gare dans la commune"),
+            PERSONAL,
+            1.0,
+            _("Au moins une gare voyageurs dans la commune même (liste SNCF des gares, 2017)."),
+        ),
+        CriterionDefinition(
+            "gare",
+            _("Gare à proximité"),
+            PERSONAL,
+            1.0,
+            _("Une gare voyageurs à moins de la distance choisie, dans la commune ou une autre."),
+        ),
         CriterionDefinition("cinema", _("Cinéma à proximité"), PERSONAL, 1.0),
-        CriterionDefinition("littoral", _("Littoral à proximité"), PERSONAL, 1.0),
+        CriterionDefinition(
+            "littorale",
+            _("Commune littorale"),
+            PERSONAL,
+            1.0,
+            _(
+                "Sur la liste officielle des communes riveraines de la mer ou d’un océan "
+                "(Observatoire national de la mer et du littoral, 2019)."
+            ),
+        ),
+        CriterionDefinition(
+            "littoral",
+            _("Littoral à proximité"),
+            PERSONAL,
+            1.0,
+            _(
+                "Une commune littorale à moins de la distance choisie (de centre à centre) : "
+                "la commune elle-même peut ne pas l’être."
+            ),
+        ),
         CriterionDefinition(
             "emploi",
             _("Emploi pour mon conjoint"),
@@ -150,6 +183,8 @@ STATIC_CRITERIA = {
     "logement": "housing",
     "accueil": "welcome",
     "zrr": "zrr",
+    "gare_commune": "station_here",
+    "littorale": "coastal",
     "ecoles": "schools",
     "commerces": "shops",
     "emploi": "employment",
@@ -407,6 +442,9 @@ class Ranking:
     epcis: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     ignored: list[Ignored] = field(default_factory=list)
     relaxations: list[Relaxation] = field(default_factory=list)
+    # The criterion whose figure orders territories of equal score (then the population):
+    # "" when none of those counted has one (the population alone).
+    tiebreak: str = ""
 
     @property
     def total_weight(self) -> float:
@@ -491,7 +529,8 @@ def rank(
     masked += score
     if scale == "epci":
         return _rank_epcis(query, weights, ignored, masked, passes, limit, inside)
-    rows = top(masked, matrix.population, limit)
+    tiebreak, figure = tie_breaker(query, weights)
+    rows = top(masked, matrix.population, limit, figure)
     count = int(np.count_nonzero(kept))
     return Ranking(
         scale="communes",
@@ -502,6 +541,7 @@ def rank(
         count=count,
         total=n if inside is None else int(np.count_nonzero(inside)),
         ignored=ignored,
+        tiebreak=tiebreak,
         relaxations=_relaxations(passes, lambda mask: int(np.count_nonzero(mask)), inside)
         if count == 0
         else [],
@@ -516,9 +556,39 @@ def _divide_by_covered_weight(score: np.ndarray, covered: np.ndarray) -> None:
     score[~positive] = 0.0
 
 
-def top(values: np.ndarray, population: np.ndarray, limit: int) -> np.ndarray:
-    """Indices of the `limit` largest non-negative values, ties broken by larger population
-    then by position (INSEE order)."""
+def _distance_figure(column: str) -> Callable[[Query, np.ndarray], np.ndarray]:
+    def figure(query: Query, rows: np.ndarray) -> np.ndarray:
+        return -query.matrix.column(column)[rows]
+
+    return figure
+
+
+# The criteria with a figure finer than their satisfaction, to order territories of equal
+# score: each one's figure for some communes, the larger the better.
+TIEBREAKS: dict[str, Callable[[Query, np.ndarray], np.ndarray]] = {
+    "proximite": lambda query, rows: -query.origin_km()[rows],
+    **{key: _distance_figure(column) for key, column in DISTANCE_CRITERIA.items()},
+    "annonces": lambda query, rows: query.offer_count()[rows],
+}
+Figure = Callable[[np.ndarray], np.ndarray]
+
+
+def tie_breaker(query: Query, weights: dict[str, float]) -> tuple[str, Figure | None]:
+    """The weightiest criterion counted (in the form's order among equals) that has a finer
+    figure than its satisfaction, and that figure: two places with the same score are told
+    apart by how near the station or the origin is, how many offers lie around."""
+    for key in sorted(weights, key=lambda k: -weights[k]):
+        if key in TIEBREAKS:
+            return key, functools.partial(TIEBREAKS[key], query)
+    return "", None
+
+
+def top(
+    values: np.ndarray, population: np.ndarray, limit: int, tiebreak: Figure | None = None
+) -> np.ndarray:
+    """Indices of the `limit` largest non-negative values, ties broken by the larger
+    `tiebreak` figure of the candidates when given, then by larger population, then by
+    position (INSEE order)."""
     valid = int(np.count_nonzero(values >= 0))
     if valid == 0 or limit <= 0:
         return np.zeros(0, dtype=np.int64)
@@ -529,7 +599,10 @@ def top(values: np.ndarray, population: np.ndarray, limit: int) -> np.ndarray:
     else:
         candidates = np.flatnonzero(values >= 0)
     size = np.nan_to_num(population[candidates], nan=-1.0)
-    order = np.lexsort((candidates, -size, -values[candidates]))
+    keys = [candidates, -size]
+    if tiebreak is not None:
+        keys.append(-np.nan_to_num(tiebreak(candidates), nan=-np.inf))
+    order = np.lexsort((*keys, -values[candidates]))
     return candidates[order[:k]]
 
 

@@ -1,6 +1,7 @@
 """Reads of the matching app: a ranking with its explanations, ready for the page and the API."""
 
 import functools
+import itertools
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +15,14 @@ from django.utils.translation import gettext_lazy, ngettext
 from tremplin.accounts.models import User
 from tremplin.hosting.selectors import Welcome
 from tremplin.matching import scoring
-from tremplin.matching.explain import Contribution, Explainer, _number, caveats, explanation
+from tremplin.matching.explain import (
+    Contribution,
+    Explainer,
+    _number,
+    caveats,
+    explanation,
+    partials,
+)
 from tremplin.matching.matrix import NEAR_KM, CommuneMatrix, distances_km, matrix_current
 from tremplin.matching.models import SavedSearch
 from tremplin.matching.scoring import CRITERIA, DISTANCE_CRITERIA, Criteria, Importance, TownSize
@@ -57,6 +65,8 @@ class TerritoryResult:
     # supports within NEAR_KM: shown on every result, whatever the criteria.
     welcome: Welcome | None = None
     supported_offers: int = 0
+    # The same score as the result before or after it: the data cannot tell them apart.
+    tied: bool = False
 
     @property
     def score_display(self) -> int:
@@ -65,6 +75,10 @@ class TerritoryResult:
     @functools.cached_property
     def explanation(self) -> str:
         return explanation(self.contributions)
+
+    @functools.cached_property
+    def partials(self) -> str:
+        return partials(self.contributions)
 
     @functools.cached_property
     def caveats(self) -> str:
@@ -100,6 +114,11 @@ class MatchingResult:
     weighted: bool = True  # at least one criterion weighs
     area: str = ""  # where the territories were looked for ("en Nouvelle-Aquitaine"), "" France
     elapsed_ms: float = 0.0
+    tiebreak: str = ""  # how results of equal score are ordered, said in French
+
+    @property
+    def has_ties(self) -> bool:
+        return any(item.tied for item in self.results)
 
     @property
     def ignored(self) -> list[AppliedCriterion]:
@@ -275,6 +294,7 @@ def matching_search(
     ranking = scoring.rank(matrix, criteria, limit=min(limit, MAX_LIMIT), scale=scale)
     explainer = Explainer(ranking)
     results = [_result(matrix, ranking, explainer, i) for i in range(len(ranking.rows))]
+    _mark_ties(results)
     labels = {key: str(definition.label) for key, definition in CRITERIA.items()}
     return MatchingResult(
         scale=ranking.scale,
@@ -288,7 +308,46 @@ def matching_search(
         weighted=bool(ranking.weights),
         area=criteria.area.label,
         elapsed_ms=(time.perf_counter() - started) * 1000,
+        tiebreak=tiebreak_text(criteria, ranking.tiebreak),
     )
+
+
+# Scores closer than this (out of 100) are equal: what float arithmetic leaves of a tie.
+TIE_TOLERANCE = 1e-4
+
+
+def _mark_ties(results: list[TerritoryResult]) -> None:
+    for before, after in itertools.pairwise(results):
+        if abs(before.score - after.score) < TIE_TOLERANCE:
+            before.tied = after.tied = True
+
+
+TIEBREAK_FIGURES = {
+    "gare": gettext_lazy("la distance à la gare la plus proche"),
+    "hopital": gettext_lazy("la distance au site hospitalier le plus proche"),
+    "cinema": gettext_lazy("la distance au cinéma le plus proche"),
+    "littoral": gettext_lazy("la distance à la commune littorale la plus proche"),
+    "annonces": gettext_lazy("le nombre d’annonces à proximité"),
+}
+
+
+def tiebreak_text(criteria: Criteria, key: str) -> str:
+    """ "Ex æquo : départagés par la distance à Lyon, puis par la population."."""
+    if key == "proximite":
+        names = ", ".join(o.name for o in criteria.origins)
+        figure = ngettext(
+            "la distance à %(names)s",
+            "la distance à la plus proche de %(names)s",
+            len(criteria.origins),
+        ) % {"names": names}
+    elif key in TIEBREAK_FIGURES:
+        figure = str(TIEBREAK_FIGURES[key])
+    else:
+        return _("Ex æquo : départagés par la population, la plus grande d’abord.")
+    return _(
+        "Ex æquo : départagés par %(figure)s (votre critère « %(criterion)s »), puis par la "
+        "population."
+    ) % {"figure": figure, "criterion": str(CRITERIA[key].label)}
 
 
 @dataclass(frozen=True)
