@@ -39,7 +39,8 @@ def test_it_ranks_the_least_served_communes_first_for_the_profession():
         " ".join(result.results[0].explanation.split())
         .replace("\u202f", " ")
         .startswith(
-            "APL aux infirmières 0,1 pour une référence de 1,5 ; 520 000 habitants à moins de 10 km"
+            "APL aux infirmières 0,1 pour une référence de 1,5 ; 520 000 habitants à portée "
+            "(moins de 20 min de route estimées)"
         )
     )
 
@@ -307,6 +308,7 @@ def test_the_worked_example_of_the_documentation():
     first = next(item for item in result.results if item.name == "A")
     assert first.explanation.replace("\u202f", " ").replace("\xa0", " ") == (
         "à 28 km de Limoges ; gare à 4 km ; APL aux infirmières 1,0 pour une référence de 3,0 ; "
-        "10 000 habitants à moins de 10 km ; logement offert (1 annonce à moins de 10 km)"
+        "10 000 habitants à portée (moins de 20 min de route estimées) ; logement offert (1 annonce "
+        "à moins de 10 km)"
     )
     assert first.caveats == "aucune annonce à moins de 10 km"

@@ -11,6 +11,7 @@ from django.utils import formats
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
+from tremplin.matching.catchment import reach_minutes
 from tremplin.matching.matrix import (
     KIND_VALUES,
     NEAR_KM,
@@ -193,9 +194,12 @@ class Explainer:
         apl = float(self.matrix.raw[key][row])
         reference = self.matrix.apl_reference.get(key, float("nan"))
         decimals = INDICATORS[key].decimals
-        people = _("%(people)s habitants à moins de %(km)s km") % {
-            "people": _number(round(float(self.matrix.catchment[row]), -1)),
-            "km": _number(NEAR_KM),
+        catchment = self.matrix.catchments.get(key)
+        people = _("%(people)s habitants à portée (moins de %(minutes)s min de route estimées)") % {
+            "people": _number(
+                round(float((self.matrix.catchment if catchment is None else catchment)[row]), -1)
+            ),
+            "minutes": reach_minutes(key),
         }
         if apl >= reference:
             return _("%(label)s %(apl)s, au-dessus de la référence %(reference)s") % {

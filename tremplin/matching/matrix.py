@@ -42,6 +42,7 @@ from django.utils import timezone
 
 from tremplin.core.professions import Profession
 from tremplin.hosting.selectors import Welcome, published_welcomes, welcomes_version
+from tremplin.matching.catchment import CATCHMENT_KM, catchments
 from tremplin.matching.welcomes import welcome_coverage, welcome_satisfaction
 from tremplin.offers.events import offer_events_version
 from tremplin.offers.models import Offer, OfferKind
@@ -67,7 +68,7 @@ logger = logging.getLogger(__name__)
 
 MEMO_SIZE = 32
 # Bumped when the stored matrix's fields change meaning (the columns are checked by name).
-MATRIX_FORMAT = 2
+MATRIX_FORMAT = 3
 # Offers and welcome packages count when they lie within this distance of a commune.
 NEAR_KM = 10.0
 # Stands for "no such place known": far enough that every distance criterion scores 0.
@@ -206,6 +207,9 @@ class CommuneMatrix:
     # profession (the median of the communes) the need is measured against.
     catchment: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     apl_reference: dict[str, float] = field(default_factory=dict)
+    # By APL key: the population each commune's practice would serve, weighted by travel time
+    # as the DREES weighs it for that profession (`catchment.catchments`).
+    catchments: dict[str, np.ndarray] = field(default_factory=dict)
     # Communes that can host a practice (`practice_places`), and for the others the practice
     # place within NEAR_KM serving the most people (-1: none).
     practice: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
@@ -245,6 +249,7 @@ class CommuneMatrix:
             self.welcome_page, self.welcome_pages, self.supported_count, self.departement_index,
             self.region_index, self.catchment, self.practice, self.served_by,
             *self.raw.values(), *self.uncovered.values(),
+            *{id(a): a for a in self.catchments.values()}.values(),
         ]  # fmt: skip
         return sum(a.nbytes for a in arrays) + self.offers.nbytes
 
@@ -755,9 +760,13 @@ def matrix_build() -> CommuneMatrix:
     matrix.catchment = catchment_population(matrix)
     matrix.practice = practice_places(population, raw.get("schools_primary"), raw.get("shops"))
     matrix.served_by = serving_centres(matrix)
+    if any(key in indicators for key in APL_KEYS):
+        matrix.catchments = catchments(
+            xyz, population, *_neighbourhoods(latitude, longitude, xyz, CATCHMENT_KM)
+        )
     for key in APL_KEYS:
         if key in indicators:
-            need, matrix.apl_reference[key] = need_by_catchment(raw[key], matrix.catchment)
+            need, matrix.apl_reference[key] = need_by_catchment(raw[key], matrix.catchments[key])
             put(f"need:{key}", np.arange(n), need)
     matrix = with_welcomes(
         with_offers(matrix, offers_version=versions[1]), welcomes_version=versions[2]
@@ -794,9 +803,9 @@ def serving_centres(matrix: "CommuneMatrix") -> np.ndarray:
 
 
 # The need of a place to practise: a shortage (an APL below the reference) that concerns people.
-# Population within NEAR_KM: below PEOPLE_FLOOR a practice has hardly anyone to serve, from
-# PEOPLE_FULL on the need counts whole; in between on a log scale (a bourg of 9,000 counts 0.78,
-# a hamlet of 40 with nobody around 0).
+# Its catchment (the people within reach, weighted by travel time): below PEOPLE_FLOOR a practice
+# has hardly anyone to serve, from PEOPLE_FULL on the need counts whole; in between on a log
+# scale (a bourg serving 9,000 counts 0.78, a hamlet of 40 with nobody around 0).
 PEOPLE_FLOOR, PEOPLE_FULL = 500.0, 20_000.0
 
 
