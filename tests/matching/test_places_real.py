@@ -44,8 +44,10 @@ class TestRealBase:
         assert elapsed < 0.5
 
     def test_saint_denis_has_several_candidates(self, client):
-        data = client.get(URL, {"profession": "infirmier", "pres_de": "Saint-Denis"}).json()
+        response = client.get(URL, {"profession": "infirmier", "pres_de": "Saint-Denis"})
 
+        assert response.status_code == 422
+        data = response.json()
         assert data["errors"]["pres_de"][0].startswith(
             "Plusieurs communes s’appellent « Saint-Denis » : précisez laquelle"
         )
