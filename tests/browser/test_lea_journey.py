@@ -115,7 +115,7 @@ def test_lea_finds_a_welcoming_practice_place_near_lyon_and_reaches_its_welcome_
     for reason in (
         "à 34 km de Lyon",
         "APL aux médecins généralistes 1,00 pour une référence de 3,00",
-        "10 500 habitants à moins de 10 km",
+        "10 500 habitants à portée (moins de 20 min de route estimées)",
         "1 annonce (stage) à moins de 10 km",
     ):
         expect(tarare.get_by_test_id("explanation")).to_contain_text(reason)
