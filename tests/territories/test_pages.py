@@ -51,7 +51,7 @@ def test_a_commune_profile_shows_its_identity_and_town_hall(client, gueret):
 
     assert response.status_code == 200
     page = response.text
-    for text in ["Guéret", "23096", "23000", "Creuse (23)", "CA du Grand Guéret", "13161",
+    for text in ["Guéret", "23096", "23000", "Creuse (23)", "CA du Grand Guéret", "13\xa0161 habitants (INSEE)",
                  "05 55 51 47 00", "mairie@ville-gueret.fr", "du lundi au vendredi", "08:30–12:00"]:  # fmt: skip
         assert text in page, text
 
@@ -131,7 +131,7 @@ def test_area_pages_aggregate_their_communes(client, gueret, source):
         page = client.get(url).text
         # (2.95 × 13161 + 1.0 × 1000) / 14161
         assert "2,81" in page, url
-        assert "14161 habitants" in page, url
+        assert "14\xa0161 habitants" in page, url
         # The least served first.
         assert page.index("Felletin") < page.index(">Guéret<"), url
 
