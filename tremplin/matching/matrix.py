@@ -17,7 +17,7 @@ Layout (n = number of communes, sorted by INSEE code):
   station, hospital site, cinema and coastal commune (UNKNOWN_KM where there is none);
 - `xyz` (float64, n × 3): unit vectors of the centroids, for great-circle distances;
 - `population`, `size_class`, `epci`, `departement_index` and `region_index` (the area
-  filters), the neighbourhood (`near_indptr`, `near_indices`: the
+  filters; the communes of each région and département grouped, `area_groups`), the neighbourhood (`near_indptr`, `near_indices`: the
   communes within NEAR_KM of each commune, itself included) and the published offers.
 See docs/matching.md.
 """
@@ -330,7 +330,7 @@ class CommuneMatrix:
         found = self.areas.get(key)
         if found is None:
             if len(self.areas) >= AREAS_KEPT:
-                self.areas.pop(next(iter(self.areas)))
+                self.areas.pop(next(iter(self.areas)), None)
             rows = self.area_rows(region=region, departement=departement, epci=epci)
             rows.flags.writeable = False
             found = self.areas[key] = (rows, runs_of(rows))
