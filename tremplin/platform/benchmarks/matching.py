@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from urllib.parse import urlencode
 
 import numpy as np
@@ -170,13 +171,9 @@ def run(report: Callable[[str, str], None]) -> None:
     for label, codes in AREAS:
         area_criteria = replace(criteria, area=Area(**codes))
         area_ranking = scoring.rank(matrix, area_criteria, limit=50)
-        area_median, area_p95 = _median_ms(
-            lambda area_criteria=area_criteria: scoring.rank(matrix, area_criteria, limit=50),
-            ROUNDS,
-        )
+        area_median, area_p95 = _median_ms(partial(scoring.rank, matrix, area_criteria), ROUNDS)
         subset = np.ascontiguousarray(matrix.columns[:, matrix.area_rows(**codes)])
-        subset_median, _ = _median_ms(lambda subset=subset: np.einsum("k,kn->n", weights, subset),
-                                      ROUNDS)  # fmt: skip
+        subset_median, _ = _median_ms(partial(np.einsum, "k,kn->n", weights, subset), ROUNDS)
         report(
             f"Matching: ranking the communes of the {label} ({area_ranking.total:,}), same "
             "10 criteria (target ≤ 3× the floor over all communes)",
