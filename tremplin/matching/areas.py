@@ -1,6 +1,7 @@
 """The area a ranking keeps to: a région, a département, an EPCI (any combination, all of them
 holding), or all France. A filter, not a criterion: communes outside never appear and do not
-count. The matrix tests it with one vector comparison per code (`CommuneMatrix.inside`)."""
+count. The matrix tests it with one vector comparison per code (`CommuneMatrix.inside`); a
+ranking of communes computes on the area's communes alone (`CommuneMatrix.area_rows`)."""
 
 from dataclasses import dataclass
 

@@ -124,6 +124,10 @@ class Explainer:
         self.matrix = self.query.matrix
         self.criteria = self.query.criteria
         self._kind_counts: np.ndarray | None = None
+        # The communes each criterion's source leaves out, as sets: 500 membership tests per
+        # page (np.isin costs tens of microseconds each).
+        self._uncovered = {key: set(self.query.uncovered(key).tolist()) for key in ranking.weights}
+        self._origin_points: np.ndarray | None = None
         self._labels = {key: str(CRITERIA[key].label) for key in ranking.weights}
         if "zrr" in self._labels and self.matrix.rural_scheme in RURAL_LABELS:
             self._labels["zrr"] = str(RURAL_LABELS[self.matrix.rural_scheme])
@@ -132,7 +136,7 @@ class Explainer:
         """Every criterion that counts, for one commune, the largest contribution first; those
         its sources do not cover weigh nothing for it and come last."""
         weights = self.ranking.weights
-        gaps = [key for key in weights if bool(np.isin(row, self.query.uncovered(key)))]
+        gaps = [key for key in weights if row in self._uncovered[key]]
         total = sum(weight for key, weight in weights.items() if key not in gaps)
         items = [self._gap(key) for key in gaps]
         for key, weight in weights.items():
@@ -401,10 +405,12 @@ class Explainer:
 
     def _text_proximite(self, row: int, satisfaction: float) -> str:
         origins = self.criteria.origins
-        points = unit_vectors(
-            np.asarray([o.latitude for o in origins]), np.asarray([o.longitude for o in origins])
-        )
-        distances = distances_km(points, self.matrix.xyz[row])
+        if self._origin_points is None:  # once per page, not once per result
+            self._origin_points = unit_vectors(
+                np.asarray([o.latitude for o in origins]),
+                np.asarray([o.longitude for o in origins]),
+            )
+        distances = distances_km(self._origin_points, self.matrix.xyz[row])
         nearest = int(np.argmin(distances))
         if distances[nearest] < 1:
             return _("à %(name)s") % {"name": origins[nearest].name}

@@ -17,7 +17,7 @@ Layout (n = number of communes, sorted by INSEE code):
   station, hospital site, cinema and coastal commune (UNKNOWN_KM where there is none);
 - `xyz` (float64, n × 3): unit vectors of the centroids, for great-circle distances;
 - `population`, `size_class`, `epci`, `departement_index` and `region_index` (the area
-  filters), the neighbourhood (`near_indptr`, `near_indices`: the
+  filters; the communes of each région and département grouped, `area_groups`), the neighbourhood (`near_indptr`, `near_indices`: the
   communes within NEAR_KM of each commune, itself included) and the published offers.
 See docs/matching.md.
 """
@@ -32,7 +32,7 @@ import pickle
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +43,7 @@ from django.utils import timezone
 from tremplin.core.professions import Profession
 from tremplin.hosting.selectors import Welcome, published_welcomes, welcomes_version
 from tremplin.matching.catchment import CATCHMENT_KM, catchments
+from tremplin.matching.rows import runs_of
 from tremplin.matching.welcomes import welcome_coverage, welcome_satisfaction
 from tremplin.offers.events import offer_events_version
 from tremplin.offers.models import Offer, OfferKind
@@ -68,7 +69,8 @@ logger = logging.getLogger(__name__)
 
 MEMO_SIZE = 32
 # Bumped when the stored matrix's fields change meaning (the columns are checked by name).
-MATRIX_FORMAT = 3
+MATRIX_FORMAT = 4
+AREAS_KEPT = 256
 # Offers and welcome packages count when they lie within this distance of a commune.
 NEAR_KM = 10.0
 # Stands for "no such place known": far enough that every distance criterion scores 0.
@@ -197,6 +199,14 @@ class CommuneMatrix:
     departement_codes: list[str] = field(default_factory=list)
     region_index: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
     region_codes: list[str] = field(default_factory=list)
+    # The communes of each région and département, in INSEE order: those of code position p are
+    # `region_order[region_starts[p] : region_starts[p + 1]]` (`area_groups`), so that a
+    # ranking inside an area computes on them alone. Empty: found by `inside()` (a matrix
+    # built by hand).
+    region_order: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    region_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    departement_order: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    departement_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     # Communes grouped by EPCI, for the EPCI ranking (np.maximum.reduceat).
     epci_order: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     epci_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
@@ -221,6 +231,11 @@ class CommuneMatrix:
     uncovered: dict[str, np.ndarray] = field(default_factory=dict)
     index: dict[str, int] = field(default_factory=dict)
     built_in_ms: float = 0.0
+    # The communes of the areas ranked lately (`area_runs`): shared by the matrices `replace()`
+    # derives for new offers or welcomes, which hold the same communes.
+    areas: dict[tuple[str, str, str], tuple[np.ndarray, list[slice] | None]] = field(
+        default_factory=dict
+    )
     # Vectors derived from the matrix for one query shape (offers of a profession and kinds),
     # kept for the next queries: a new matrix starts empty.
     memo: dict = field(default_factory=dict)
@@ -248,6 +263,8 @@ class CommuneMatrix:
             self.epci_present, self.epci_population, self.unpositioned, self.zonage,
             self.welcome_page, self.welcome_pages, self.supported_count, self.departement_index,
             self.region_index, self.catchment, self.practice, self.served_by,
+            self.region_order, self.region_starts, self.departement_order,
+            self.departement_starts,
             *self.raw.values(), *self.uncovered.values(),
             *{id(a): a for a in self.catchments.values()}.values(),
         ]  # fmt: skip
@@ -273,6 +290,62 @@ class CommuneMatrix:
             else:
                 mask &= values == position
         return mask
+
+    def area_rows(self, *, region: str = "", departement: str = "", epci: str = "") -> np.ndarray:
+        """The communes inside the area (every code given), as sorted indices: what
+        `np.flatnonzero(self.inside(...))` gives, read from the groups of `area_groups` (the
+        smallest group given, filtered by the other codes) instead of comparing every commune."""
+        grouped = len(self.region_order) == len(self.departement_order) == self.size
+        if not grouped or (epci and not len(self.epci_order)):
+            return np.flatnonzero(self.inside(region=region, departement=departement, epci=epci))
+        groups: list[tuple[np.ndarray, np.ndarray, int]] = []  # (members, index, position)
+        for code, codes, values, order, starts in (
+            (region, self.region_codes, self.region_index, self.region_order, self.region_starts),
+            (
+                departement,
+                self.departement_codes,
+                self.departement_index,
+                self.departement_order,
+                self.departement_starts,
+            ),
+            (epci, self.epci_sirens, self.epci, self.epci_order, None),
+        ):
+            if not code:
+                continue
+            position = bisect.bisect_left(codes, code)
+            if position == len(codes) or codes[position] != code:
+                return _NONE
+            if starts is None:  # EPCIs: groups of the EPCIs that hold communes
+                group = int(np.searchsorted(self.epci_present, position))
+                if group == len(self.epci_present) or self.epci_present[group] != position:
+                    return _NONE
+                end = self.epci_starts[group + 1] if group + 1 < len(self.epci_starts) else None
+                members = order[self.epci_starts[group] : end]
+            else:
+                members = order[starts[position] : starts[position + 1]]
+            groups.append((members, values, position))
+        if not groups:
+            return np.arange(self.size)
+        groups.sort(key=lambda group: len(group[0]))
+        rows = groups[0][0]
+        for _, values, position in groups[1:]:
+            rows = rows[values[rows] == position]
+        return rows
+
+    def area_runs(
+        self, *, region: str = "", departement: str = "", epci: str = ""
+    ) -> tuple[np.ndarray, list[slice] | None]:
+        """`area_rows()` and their runs of consecutive indices (`rows.runs_of`), kept for the
+        next rankings in the same area: the communes of a matrix never change."""
+        key = (region, departement, epci)
+        found = self.areas.get(key)
+        if found is None:
+            if len(self.areas) >= AREAS_KEPT:
+                self.areas.pop(next(iter(self.areas)), None)
+            rows = self.area_rows(region=region, departement=departement, epci=epci)
+            rows.flags.writeable = False
+            found = self.areas[key] = (rows, runs_of(rows))
+        return found
 
     def is_known(self, name: str) -> np.ndarray:
         return self.known[COLUMNS[name]]
@@ -324,8 +397,12 @@ def unit_vectors(latitude: np.ndarray, longitude: np.ndarray) -> np.ndarray:
     """Unit vectors (float64, n × 3) of points in degrees; NaN positions give 0 vectors."""
     lat = np.radians(np.asarray(latitude, dtype=np.float64))
     lon = np.radians(np.asarray(longitude, dtype=np.float64))
-    xyz = np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=1)
-    return np.nan_to_num(xyz, nan=0.0)
+    cos_lat = np.cos(lat)
+    xyz = np.stack([cos_lat * np.cos(lon), cos_lat * np.sin(lon), np.sin(lat)], axis=1)
+    # What np.nan_to_num does here (cosines and sines are finite or NaN), at half the cost
+    # for the one point of an origin.
+    xyz[np.isnan(xyz)] = 0.0
+    return xyz
 
 
 def distances_km(xyz: np.ndarray, point: np.ndarray) -> np.ndarray:
@@ -585,6 +662,29 @@ def _saturating(counts: np.ndarray) -> np.ndarray:
     return (1.0 - np.exp2(-counts)).astype(np.float32)
 
 
+def area_groups(index: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """(order, starts): the communes of code position p, in INSEE order, are
+    `order[starts[p] : starts[p + 1]]` (a stable sort keeps them in order within a code)."""
+    order = np.argsort(index, kind="stable").astype(np.int32)
+    starts = np.searchsorted(index[order], np.arange(count + 1)).astype(np.int32)
+    return order, starts
+
+
+def with_area_groups(matrix: "CommuneMatrix") -> "CommuneMatrix":
+    """The same matrix with the communes of each région and département grouped."""
+    region_order, region_starts = area_groups(matrix.region_index, len(matrix.region_codes))
+    departement_order, departement_starts = area_groups(
+        matrix.departement_index, len(matrix.departement_codes)
+    )
+    return replace(
+        matrix,
+        region_order=region_order,
+        region_starts=region_starts,
+        departement_order=departement_order,
+        departement_starts=departement_starts,
+    )
+
+
 def _code_index(values: list[str], codes: list[str]) -> np.ndarray:
     """Each value's position in the sorted list `codes`, as int16."""
     positions = {code: position for position, code in enumerate(codes)}
@@ -757,6 +857,7 @@ def matrix_build() -> CommuneMatrix:
         ),
         index=index,
     )
+    matrix = with_area_groups(matrix)
     matrix.catchment = catchment_population(matrix)
     matrix.practice = practice_places(population, raw.get("schools_primary"), raw.get("shops"))
     matrix.served_by = serving_centres(matrix)
@@ -966,6 +1067,8 @@ def matrix_load(version: tuple) -> CommuneMatrix | None:
         return None
     if not isinstance(matrix, CommuneMatrix) or matrix.data_version != version:
         return None
+    if any(item.name not in vars(matrix) for item in fields(CommuneMatrix)):
+        return None  # written by a version of this code with fewer arrays: built again
     return matrix
 
 

@@ -29,6 +29,7 @@ from tremplin.matching.matrix import (
     CommuneMatrix,
     unit_vectors,
 )
+from tremplin.matching.rows import Rows
 from tremplin.territories.geo import EARTH_RADIUS_KM
 from tremplin.territories.indicators import PROFESSION_APL
 
@@ -326,9 +327,15 @@ class Query:
             return np.zeros(0, dtype=np.int64)
         return self.matrix.uncovered_of(column)
 
-    def uncovered_weight(self, weights: dict[str, float]) -> np.ndarray | None:
-        """For each commune, the weight of the criteria its sources do not cover (None: none)."""
+    def uncovered_weight(
+        self, weights: dict[str, float], rows: Rows | None = None
+    ) -> np.ndarray | None:
+        """For each commune (of `rows`; None: all), the weight of the criteria its sources do
+        not cover (None: the sources cover every commune of France, even outside `rows`, so
+        that the scores are divided alike whatever `rows`)."""
         gaps: np.ndarray | None = None
+        if rows is not None:
+            return self._uncovered_weight_of(weights, rows)
         for key, weight in weights.items():
             outside = self.uncovered(key)
             if len(outside):
@@ -337,28 +344,56 @@ class Query:
                 gaps[outside] += np.float32(weight)
         return gaps
 
+    def _uncovered_weight_of(self, weights: dict[str, float], rows: Rows) -> np.ndarray | None:
+        """`uncovered_weight` of a few communes: every criterion's gaps located at once, added
+        in the same order (a commune's weights summed criterion after criterion)."""
+        gaps = [
+            (self.uncovered(key), np.float32(weight))
+            for key, weight in weights.items()
+            if len(self.uncovered(key))
+        ]
+        if not gaps:
+            return None
+        found = np.zeros(len(rows), dtype=np.float32)
+        members = np.concatenate([outside for outside, _ in gaps])
+        at, inside = rows.locate(members)
+        if len(at):
+            weights_of = np.asarray([weight for _, weight in gaps], dtype=np.float32)
+            amounts = np.repeat(weights_of, [len(outside) for outside, _ in gaps])
+            np.add.at(found, at, amounts[inside])
+        return found
+
     def origin_km(self) -> np.ndarray:
         """Distance to the nearest origin commune (UNKNOWN_KM without a position), as the
         chord through the Earth: shorter than the great circle by 0.01 % at 300 km, 0.1 % at
         1,000 km, and a square root where the arc needs an arc cosine."""
         if "origin_km" not in self._vectors:
-            matrix = self.matrix
-            origins = self.criteria.origins
-            points = unit_vectors(
-                np.asarray([o.latitude for o in origins]),
-                np.asarray([o.longitude for o in origins]),
-            )
-            # The nearest origin has the largest dot product; chord² = 2 - 2 cos(angle).
-            dots = matrix.xyz @ points[0] if len(points) == 1 else (matrix.xyz @ points.T).max(1)
-            np.multiply(dots, -2.0, out=dots)
-            dots += 2.0
-            np.maximum(dots, 0.0, out=dots)
-            np.sqrt(dots, out=dots)
-            chord = dots.astype(np.float32)
-            chord *= np.float32(EARTH_RADIUS_KM)
-            chord[matrix.unpositioned] = UNKNOWN_KM
-            self._vectors["origin_km"] = chord
+            self._vectors["origin_km"] = self._origin_km(None)
         return self._vectors["origin_km"]
+
+    def _origin_km(self, rows: Rows | None) -> np.ndarray:
+        """`origin_km()` of the communes `rows` (None: all)."""
+        matrix = self.matrix
+        origins = self.criteria.origins
+        points = unit_vectors(
+            np.asarray([o.latitude for o in origins]),
+            np.asarray([o.longitude for o in origins]),
+        )
+        # The nearest origin has the largest dot product; chord² = 2 - 2 cos(angle). The
+        # products over every commune, even for a few rows: BLAS may round a product of one
+        # row otherwise than the same row among many, and both paths must agree to the bit.
+        dots = matrix.xyz @ points[0] if len(points) == 1 else (matrix.xyz @ points.T).max(1)
+        if rows is not None:
+            dots = rows.take(dots)
+        np.multiply(dots, -2.0, out=dots)
+        dots += 2.0
+        np.maximum(dots, 0.0, out=dots)
+        np.sqrt(dots, out=dots)
+        chord = dots.astype(np.float32)
+        chord *= np.float32(EARTH_RADIUS_KM)
+        unpositioned = matrix.unpositioned
+        chord[unpositioned if rows is None else rows.positions(unpositioned)] = UNKNOWN_KM
+        return chord
 
     def offer_count(self) -> np.ndarray:
         """Published offers for the profession (and the kinds asked) within NEAR_KM of each
@@ -383,6 +418,28 @@ class Query:
             cached = self._vectors[f"satisfaction:{key}"] = self._computed(key)
         return cached
 
+    def satisfaction_of(self, key: str, rows: Rows | None) -> np.ndarray:
+        """`satisfaction(key)` of the communes `rows` only (None: all), computed on them alone
+        where the arithmetic goes element by element: the same values."""
+        if rows is None:
+            return self.satisfaction(key)
+        matrix, criteria = self.matrix, self.criteria
+        column = self.column_of(key) or DISTANCE_CRITERIA.get(key)
+        if column is not None and key not in DISTANCE_CRITERIA:
+            return rows.columns(matrix.columns)[COLUMNS[column]]
+        cached = self._vectors.get(f"satisfaction:{key}")
+        if cached is not None or key == "annonces":
+            return rows.take(self.satisfaction(key))
+        if column is not None:
+            return distance_satisfaction(
+                rows.columns(matrix.columns)[COLUMNS[column]], criteria.km[key]
+            )
+        if key == "proximite":
+            return distance_satisfaction(self._origin_km(rows), criteria.km["proximite"])
+        if key == "taille":
+            return size_satisfaction(rows.take(matrix.size_class), criteria.sizes)
+        raise KeyError(key)
+
     def _computed(self, key: str) -> np.ndarray:
         matrix, criteria = self.matrix, self.criteria
         if key in DISTANCE_CRITERIA:
@@ -392,7 +449,13 @@ class Query:
         if key == "taille":
             return size_satisfaction(matrix.size_class, criteria.sizes)
         if key == "annonces":
-            return (1.0 - np.exp2(-self.offer_count())).astype(np.float32)
+            # Memoised with the offer counts it follows from: the same for every query of
+            # this profession and these kinds.
+            kinds = tuple(sorted(criteria.offer_kinds))
+            return matrix.memoised(
+                ("annonces", criteria.profession, kinds),
+                lambda: (1.0 - np.exp2(-self.offer_count())).astype(np.float32),
+            )
         raise KeyError(key)
 
 
@@ -489,48 +552,17 @@ def rank(
     and a partial sort: no loop over communes."""
     query = Query(matrix, criteria)
     weights, ignored = active_criteria(query)
+    if scale == "communes" and criteria.area:
+        return _rank_area(query, weights, ignored, limit)
     n = matrix.size
-    static_weights = np.zeros(len(STATIC_COLUMNS), dtype=np.float32)
-    score = np.zeros(n, dtype=np.float32)
-    passes: dict[str, np.ndarray] = {}
-    for key, weight in weights.items():
-        column = query.column_of(key)
-        if column is not None:
-            static_weights[COLUMNS[column]] += weight
-        else:
-            score += np.float32(weight) * query.satisfaction(key)
-        if criteria.is_required(key):
-            passes[key] = query.satisfaction(key) >= np.float32(CRITERIA[key].threshold)
-            # Not covered by the source: unknown, so not a reason to leave the commune out.
-            passes[key][query.uncovered(key)] = True
-    if static_weights.any():
-        # einsum's own loop rather than BLAS, whose threads stall when the cores are busy.
-        score += np.einsum("k,kn->n", static_weights, matrix.columns[: len(STATIC_COLUMNS)])
-    total_weight = sum(weights.values())
-    gaps = query.uncovered_weight(weights)
-    if total_weight and gaps is not None:
-        _divide_by_covered_weight(score, np.float32(total_weight) - gaps)
-    elif total_weight:
-        score *= np.float32(1.0 / total_weight)
-    else:
-        score[:] = 1.0  # nothing weighs: every commune meeting the indispensables is as good
+    score, passes = _scores(query, weights, None)
     inside = criteria.area.mask(matrix)
-    kept = np.ones(n, dtype=bool) if inside is None else inside.copy()
-    # Places where one can practise, unless villages are asked for (an empty mask: the matrix
-    # of a test built by hand, where every commune counts).
-    if len(matrix.practice) and not criteria.villages:
-        kept &= matrix.practice
-    for mask in passes.values():
-        kept &= mask
-    # Left out: pushed below 0 by arithmetic (a boolean-masked copy is several times slower).
-    masked = kept.astype(np.float32)
-    masked -= np.float32(1.0)
-    masked *= np.float32(2.0)
-    masked += score
+    kept = _kept(query, passes, None, inside)
+    masked = _masked(score, kept)
     if scale == "epci":
         return _rank_epcis(query, weights, ignored, masked, passes, limit, inside)
     tiebreak, figure = tie_breaker(query, weights)
-    rows = top(masked, matrix.population, limit, figure)
+    rows = _top_of_many(masked, matrix.population, limit, figure)
     count = int(np.count_nonzero(kept))
     return Ranking(
         scale="communes",
@@ -548,12 +580,166 @@ def rank(
     )
 
 
+def _rank_area(
+    query: Query, weights: dict[str, float], ignored: list[Ignored], limit: int
+) -> Ranking:
+    """`rank()` inside an area, computed on the area's communes alone (a région holds about a
+    tenth of them): element by element the same arithmetic as over all France, so the same
+    rows, scores and counts as the whole matrix masked by the area."""
+    matrix = query.matrix
+    area = query.criteria.area
+    rows = Rows(*matrix.area_runs(region=area.region, departement=area.departement, epci=area.epci))
+    score, passes = _scores(query, weights, rows)
+    kept = _kept(query, passes, rows, None)
+    tiebreak, figure = tie_breaker(query, weights)
+    chosen = _top_of_many(
+        _masked(score, kept),
+        rows.take(matrix.population),
+        limit,
+        None if figure is None else (lambda positions: figure(rows.indices[positions])),
+    )
+    count = int(np.count_nonzero(kept))
+    return Ranking(
+        scale="communes",
+        query=query,
+        weights=weights,
+        rows=rows.indices[chosen].astype(np.intp),
+        scores=score[chosen],
+        count=count,
+        total=len(rows),
+        ignored=ignored,
+        tiebreak=tiebreak,
+        # Every commune here is inside: the area adds nothing to the others' masks.
+        relaxations=_relaxations(passes, lambda mask: int(np.count_nonzero(mask)))
+        if count == 0
+        else [],
+    )
+
+
+def _scores(
+    query: Query, weights: dict[str, float], rows: Rows | None
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """(the weighted mean of the satisfactions, each indispensable criterion's pass mask) of
+    the communes `rows` (None: all).
+
+    One matrix-vector product for the criteria read from static columns, a few vector passes
+    for each distance, size or offer criterion. The sums run in the same order whatever
+    `rows`: a commune's score does not depend on which others are computed with it."""
+    matrix, criteria = query.matrix, query.criteria
+    static_weights = np.zeros(len(STATIC_COLUMNS), dtype=np.float32)
+    score: np.ndarray | None = None
+    passes: dict[str, np.ndarray] = {}
+    for key, weight in weights.items():
+        column = query.column_of(key)
+        satisfaction = None
+        if column is not None:
+            static_weights[COLUMNS[column]] += weight
+        else:
+            satisfaction = query.satisfaction_of(key, rows)
+            term = np.float32(weight) * satisfaction  # a new array: 0 + term, exactly
+            if score is None:
+                score = term
+            else:
+                score += term
+        if criteria.is_required(key):
+            if satisfaction is None:
+                satisfaction = query.satisfaction_of(key, rows)
+            passing = satisfaction >= np.float32(CRITERIA[key].threshold)
+            # Not covered by the source: unknown, so not a reason to leave the commune out.
+            outside = query.uncovered(key)
+            passing[outside if rows is None else rows.positions(outside)] = True
+            passes[key] = passing
+    if static_weights.any():
+        # Only the columns that weigh, one multiply-add each in column order: the same
+        # arithmetic for every commune whatever the layout (einsum's vector loops round
+        # differently on a copied subset), and fewer passes than all the columns.
+        used = np.flatnonzero(static_weights)
+        columns = matrix.columns if rows is None else rows.columns(matrix.columns)
+        weighted = np.multiply(columns[used[0]], static_weights[used[0]])
+        for column in used[1:]:
+            weighted += static_weights[column] * columns[column]
+        if score is None:
+            score = weighted
+        else:
+            score += weighted
+    if score is None:  # nothing weighs: every commune meeting the indispensables is as good
+        return np.ones(matrix.size if rows is None else len(rows), dtype=np.float32), passes
+    total_weight = sum(weights.values())
+    gaps = query.uncovered_weight(weights, rows)
+    if gaps is None:
+        score *= np.float32(1.0 / total_weight)
+    elif rows is not None and not gaps.any():
+        # What `_divide_by_covered_weight` does when every commune is covered.
+        score /= np.float32(total_weight)
+    else:
+        _divide_by_covered_weight(score, np.float32(total_weight) - gaps)
+    return score, passes
+
+
+def _kept(
+    query: Query,
+    passes: dict[str, np.ndarray],
+    rows: Rows | None,
+    inside: np.ndarray | None,
+) -> np.ndarray:
+    """Which communes (of `rows`; None: all) meet every indispensable and lie in the area."""
+    matrix = query.matrix
+    kept: np.ndarray | None = None if inside is None else inside.copy()
+    # Places where one can practise, unless villages are asked for (an empty mask: the matrix
+    # of a test built by hand, where every commune counts).
+    masks = list(passes.values())
+    if len(matrix.practice) and not query.criteria.villages:
+        masks.insert(0, matrix.practice if rows is None else rows.take(matrix.practice))
+    for mask in masks:
+        if kept is None:
+            kept = mask.copy()
+        else:
+            kept &= mask
+    if kept is None:
+        return np.ones(matrix.size if rows is None else len(rows), dtype=bool)
+    return kept
+
+
+def _masked(score: np.ndarray, kept: np.ndarray) -> np.ndarray:
+    """The scores with the communes left out pushed below 0, by arithmetic (a boolean-masked
+    copy is several times slower): score - 2 for them, the score itself for the others."""
+    masked = kept.astype(np.float32)
+    masked -= np.float32(1.0)
+    masked *= np.float32(2.0)
+    masked += score
+    return masked
+
+
+# Above this many rows per result, the best are sought among a sample's best first.
+SAMPLE_STEP = 16
+
+
+def _top_of_many(
+    values: np.ndarray, population: np.ndarray, limit: int, tiebreak: "Figure | None" = None
+) -> np.ndarray:
+    """`top()`, on far fewer values: the `limit`-th largest of every SAMPLE_STEP-th value is a
+    bound at least `limit` values reach, so the best are among those reaching it (≈
+    SAMPLE_STEP × limit of them) instead of all communes; the same rows in the same order,
+    since `top()` breaks ties by the tie-break figure, population then position, all kept."""
+    sample = values[::SAMPLE_STEP]
+    if limit <= 0 or len(sample) < SAMPLE_STEP * limit:  # as fast at once
+        return top(values, population, limit, tiebreak)
+    bound = np.partition(sample, len(sample) - limit)[len(sample) - limit]
+    if not bound >= 0:  # fewer than `limit` sampled communes kept: the whole vector
+        return top(values, population, limit, tiebreak)
+    candidates = np.flatnonzero(values >= bound)
+    figure = None if tiebreak is None else (lambda positions: tiebreak(candidates[positions]))
+    return candidates[top(values[candidates], population[candidates], limit, figure)]
+
+
 def _divide_by_covered_weight(score: np.ndarray, covered: np.ndarray) -> None:
     """The weighted mean over the criteria the sources cover, in place; 0 where they cover
-    none of them (nothing known is no reason to come first)."""
-    positive = covered > 0
-    score[positive] /= covered[positive]
-    score[~positive] = 0.0
+    none of them (nothing known is no reason to come first). Every commune divided, then those
+    without a covered criterion set to 0: the same values as dividing only the others, without
+    two boolean-masked copies."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score /= covered
+    score[covered <= 0] = 0.0
 
 
 def _distance_figure(column: str) -> Callable[[Query, np.ndarray], np.ndarray]:
