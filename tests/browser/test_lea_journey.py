@@ -15,7 +15,7 @@ from tests.browser.helpers import axe_check
 from tests.matching.builders import commune, published_offer, welcome
 from tests.territories.factories import DepartementFactory, RegionFactory
 from tremplin.core.professions import Profession
-from tremplin.matching.matrix import matrix_invalidate
+from tremplin.matching.store import matrix_invalidate
 from tremplin.offers.models import OfferKind
 from tremplin.organisations.models import OrganisationType
 from tremplin.territories.models import Commune

@@ -5,7 +5,7 @@ from playwright.sync_api import Page, expect
 
 from tests.matching.builders import limousin, published_offer
 from tremplin.core.professions import Profession
-from tremplin.matching.matrix import matrix_invalidate
+from tremplin.matching.store import matrix_invalidate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

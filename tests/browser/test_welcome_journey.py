@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.helpers import axe_check
 from tests.matching.builders import limousin, published_offer, welcome
 from tremplin.core.professions import Profession
-from tremplin.matching.matrix import matrix_invalidate
+from tremplin.matching.store import matrix_invalidate
 from tremplin.organisations.models import OrganisationType
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,6 +1,6 @@
 import pytest
 
-from tremplin.matching.matrix import matrix_invalidate
+from tremplin.matching.store import matrix_invalidate
 
 
 @pytest.fixture(autouse=True)

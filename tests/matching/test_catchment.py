@@ -14,7 +14,7 @@ from tremplin.matching.catchment import (
     catchments,
     reach_minutes,
 )
-from tremplin.matching.matrix import _neighbourhoods, unit_vectors
+from tremplin.matching.geometry import _neighbourhoods, unit_vectors
 from tremplin.territories.geo import EARTH_RADIUS_KM
 
 KM_PER_DEGREE = EARTH_RADIUS_KM * np.pi / 180

@@ -9,9 +9,10 @@ import pytest
 
 from tests.matching.builders import commune
 from tremplin.core.professions import Profession
-from tremplin.matching import matrix as matrix_module
+from tremplin.matching import geometry as geometry_module
 from tremplin.matching.forms import MatchingForm
-from tremplin.matching.matrix import (
+from tremplin.matching.geometry import unit_vectors
+from tremplin.matching.layout import (
     COLUMNS,
     DISTANCE_COLUMNS,
     KIND_CODES,
@@ -19,10 +20,9 @@ from tremplin.matching.matrix import (
     PROFESSION_CODES,
     STATIC_COLUMNS,
     UNKNOWN_KM,
-    CommuneMatrix,
-    OfferArrays,
-    unit_vectors,
 )
+from tremplin.matching.live import OfferArrays
+from tremplin.matching.matrix import CommuneMatrix
 from tremplin.matching.scoring import CRITERIA, Importance, Origin, criteria_build, rank
 
 PROFESSION = Profession.GENERAL_PRACTITIONER  # every criterion applies to it
@@ -97,7 +97,7 @@ def tiny_matrix(key: str) -> CommuneMatrix:
         size_class[:] = [1, 2, 1]  # a village asked for; a small town next to it scores 0.5
     elif key == "annonces":
         offer_communes = [0, 2, 2]  # one offer: 1 - 2^-1 = 0.5, the threshold
-    indptr, indices = matrix_module._neighbourhoods(latitude, longitude, xyz, NEAR_KM)
+    indptr, indices = geometry_module._neighbourhoods(latitude, longitude, xyz, NEAR_KM)
     kinds = len(KIND_CODES)
     first = PROFESSION_CODES[PROFESSION] * kinds
     starts = np.zeros(len(PROFESSION_CODES) * kinds + 1, dtype=np.int64)

@@ -9,12 +9,8 @@ from tests.matching.builders import commune, indicator, limousin, published_offe
 from tests.offers.factories import OfferFactory
 from tests.territories.factories import arrondissement_make
 from tremplin.core.professions import Profession
-from tremplin.matching.matrix import (
-    UNKNOWN_KM,
-    ZONAGE_CATEGORIES,
-    matrix_current,
-    matrix_invalidate,
-)
+from tremplin.matching.layout import UNKNOWN_KM, ZONAGE_CATEGORIES
+from tremplin.matching.store import matrix_current, matrix_invalidate
 from tremplin.offers.events import offer_event_emit
 from tremplin.offers.models import OfferEventKind, OfferStatus
 from tremplin.offers.services import offer_publish

@@ -8,7 +8,8 @@ from django.core.management import call_command
 
 from tests.matching.builders import limousin
 from tremplin.matching import matrix as matrix_module
-from tremplin.matching.matrix import matrix_current, matrix_invalidate
+from tremplin.matching import store as store_module
+from tremplin.matching.store import matrix_current, matrix_invalidate
 from tremplin.territories.models import DataSource
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def _no_build(monkeypatch):
     def refuse():
         raise AssertionError("the matrix was built inside the request")
 
-    monkeypatch.setattr(matrix_module, "matrix_build", refuse)
+    monkeypatch.setattr(store_module, "matrix_build", refuse)
 
 
 def test_a_fresh_process_loads_the_stored_matrix_instead_of_building_it(stored, monkeypatch):
@@ -60,7 +61,7 @@ def test_an_import_makes_the_stored_matrix_stale_and_the_next_one_replaces_it(st
 def test_an_unreadable_stored_matrix_is_rebuilt(stored):
     limousin()
     version = matrix_module.data_version()
-    path = matrix_module._stored_path(version)
+    path = store_module._stored_path(version)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"not a pickle")
 

@@ -6,9 +6,9 @@ from django.urls import reverse
 from tests.accounts.factories import UserFactory
 from tests.matching.builders import limousin
 from tremplin.core.professions import Profession
-from tremplin.matching.matrix import matrix_current
 from tremplin.matching.models import SavedSearch
 from tremplin.matching.services import MAX_SAVED_SEARCHES
+from tremplin.matching.store import matrix_current
 
 pytestmark = pytest.mark.django_db
 URL = "/territoires/pour-moi/"

@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 
 from tremplin.core.professions import Profession
-from tremplin.matching import matrix as matrix_module
-from tremplin.matching.matrix import (
+from tremplin.matching import geometry as geometry_module
+from tremplin.matching import live as live_module
+from tremplin.matching.geometry import unit_vectors
+from tremplin.matching.layout import (
     COLUMNS,
     DISTANCE_COLUMNS,
     KIND_CODES,
@@ -17,10 +19,9 @@ from tremplin.matching.matrix import (
     PROFESSION_CODES,
     SIZE_BOUNDS,
     STATIC_COLUMNS,
-    CommuneMatrix,
-    OfferArrays,
-    unit_vectors,
 )
+from tremplin.matching.live import OfferArrays
+from tremplin.matching.matrix import CommuneMatrix
 from tremplin.matching.scoring import CRITERIA, Importance, Origin, TownSize, criteria_build, rank
 from tremplin.offers.models import OfferKind
 
@@ -53,7 +54,7 @@ def synthetic_matrix(seed: int, n: int = 400) -> CommuneMatrix:
     order = np.argsort(epci, kind="stable").astype(np.int32)
     grouped = epci[order]
     starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]).astype(np.int32)
-    indptr, indices = matrix_module._neighbourhoods(latitude, longitude, xyz, NEAR_KM)
+    indptr, indices = geometry_module._neighbourhoods(latitude, longitude, xyz, NEAR_KM)
     offer_count = 300
     communes = rng.integers(0, n, offer_count).astype(np.int32)
     keys = (
@@ -97,7 +98,7 @@ def synthetic_matrix(seed: int, n: int = 400) -> CommuneMatrix:
         epci_present=grouped[starts],
         epci_population=np.add.reduceat(population[order], starts),
     )
-    return matrix_module.with_offers_arrays(built, offers)
+    return live_module.with_offers_arrays(built, offers)
 
 
 def random_criteria(rng: random.Random, **overrides: str) -> object:

@@ -4,9 +4,9 @@ import pytest
 
 from tests.matching.builders import commune, indicator, limousin, published_offer, station
 from tremplin.core.professions import Profession
-from tremplin.matching.matrix import matrix_current
 from tremplin.matching.scoring import Origin, criteria_build, rank
 from tremplin.matching.selectors import matching_search
+from tremplin.matching.store import matrix_current
 from tremplin.offers.models import OfferKind
 
 pytestmark = pytest.mark.django_db

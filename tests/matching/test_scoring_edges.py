@@ -9,7 +9,8 @@ import pytest
 from tests.matching.test_indispensable import LATITUDES, PROFESSION, RADIUS, tiny_matrix
 from tests.matching.test_properties import synthetic_matrix
 from tremplin.core.professions import Profession
-from tremplin.matching.matrix import KIND_CODES, PROFESSION_CODES, UNKNOWN_KM, OfferArrays
+from tremplin.matching.layout import KIND_CODES, PROFESSION_CODES, UNKNOWN_KM
+from tremplin.matching.live import OfferArrays
 from tremplin.matching.scoring import (
     CRITERIA,
     Criteria,

@@ -11,9 +11,9 @@ from tests.hosting.factories import ActivityFactory, HousingFactory
 from tests.matching.builders import limousin, published_offer, welcome
 from tremplin.core.professions import Profession
 from tremplin.hosting.models import HousingPeriod, TerritoryPage
-from tremplin.matching.matrix import matrix_current
 from tremplin.matching.scoring import CRITERIA, Importance, criteria_build, rank
 from tremplin.matching.selectors import matching_search
+from tremplin.matching.store import matrix_current
 from tremplin.organisations.models import OrganisationType
 
 pytestmark = pytest.mark.django_db

@@ -208,7 +208,7 @@ def test_the_search_page_offers_an_alert_and_the_feeds_of_the_current_search(cli
 
 def test_a_territory_alert_sends_new_offers_around_the_best_ranked_communes():
     from tests.matching.builders import limousin
-    from tremplin.matching.matrix import matrix_invalidate
+    from tremplin.matching.store import matrix_invalidate
 
     matrix_invalidate()
     try:

@@ -10,9 +10,14 @@ longer than the straight line, driven at 60 km/h). `tests/matching/test_catchmen
 steps against the workbooks when they are present.
 """
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from tremplin.territories.geo import EARTH_RADIUS_KM
+
+if TYPE_CHECKING:
+    from tremplin.matching.matrix import CommuneMatrix
 
 # (upper bound in minutes, weight) steps, by APL indicator key.
 TWENTY_MINUTES = ((10.0, 1.0), (15.0, 2 / 3), (20.0, 1 / 3))
@@ -67,3 +72,67 @@ def catchments(
         total = np.bincount(sources, weights=people * weight, minlength=n)
         found[key] = np.maximum(total, own).astype(np.float32)
     return found
+
+
+# A place where one can practise: enough inhabitants, or the services a practice lives with.
+PRACTICE_POPULATION = 1_000
+
+
+def practice_places(
+    population: np.ndarray, schools: np.ndarray | None, shops: np.ndarray | None
+) -> np.ndarray:
+    """Communes that can host a practice: PRACTICE_POPULATION inhabitants or more, or at least
+    one school and one shop (BPE) — a village without either is served from elsewhere."""
+    practice = np.nan_to_num(population) >= PRACTICE_POPULATION
+    if schools is not None and shops is not None:
+        practice |= (np.nan_to_num(schools) >= 1) & (np.nan_to_num(shops) >= 1)
+    return practice
+
+
+def serving_centres(matrix: "CommuneMatrix") -> np.ndarray:
+    """For each commune that is not a practice place, the practice place within NEAR_KM that
+    serves the most people (its catchment); -1 for a practice place or when there is none."""
+    served_by = np.full(matrix.size, -1, dtype=np.int32)
+    for row in np.flatnonzero(~matrix.practice):
+        around = matrix.near_indices[matrix.near_indptr[row] : matrix.near_indptr[row + 1]]
+        centres = around[matrix.practice[around]]
+        if len(centres):
+            served_by[row] = centres[np.argmax(matrix.catchment[centres])]
+    return served_by
+
+
+# The need of a place to practise: a shortage (an APL below the reference) that concerns people.
+# Its catchment (the people within reach, weighted by travel time): below PEOPLE_FLOOR a practice
+# has hardly anyone to serve, from PEOPLE_FULL on the need counts whole; in between on a log
+# scale (a bourg serving 9,000 counts 0.78, a hamlet of 40 with nobody around 0).
+PEOPLE_FLOOR, PEOPLE_FULL = 500.0, 20_000.0
+
+
+def catchment_population(matrix: "CommuneMatrix") -> np.ndarray:
+    """The population within NEAR_KM of each commune, itself included (its own population when
+    its position is unknown)."""
+    own = np.nan_to_num(matrix.population).astype(np.float32)
+    around = matrix.near_sum(own)
+    return np.maximum(around, own).astype(np.float32)
+
+
+def need_by_catchment(apl: np.ndarray, catchment: np.ndarray) -> tuple[np.ndarray, float]:
+    """(need in [0, 1] per commune, NaN where the APL is unknown; the reference APL).
+
+    shortage = how far the APL is below the reference — the median APL of the communes —, 0
+    above it, 1 for an APL of 0 (the DREES's "no accessible supply"); need = shortage × the
+    share of a full catchment (`PEOPLE_FLOOR` → 0, `PEOPLE_FULL` → 1, log scale). A DREES zero in
+    a hamlet with nobody around is then no need, not an infinite one."""
+    known = ~np.isnan(apl)
+    if not known.any():
+        return np.full(len(apl), np.nan, dtype=np.float32), float("nan")
+    reference = float(np.median(apl[known]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shortage = np.clip(1.0 - apl / reference, 0.0, 1.0) if reference > 0 else (apl == 0) * 1.0
+        people = np.clip(
+            np.log(np.maximum(catchment, 1.0) / PEOPLE_FLOOR) / np.log(PEOPLE_FULL / PEOPLE_FLOOR),
+            0.0,
+            1.0,
+        )
+    need = np.where(known, shortage * people, np.nan).astype(np.float32)
+    return need, reference

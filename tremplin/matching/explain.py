@@ -12,14 +12,8 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from tremplin.matching.catchment import reach_minutes
-from tremplin.matching.matrix import (
-    KIND_VALUES,
-    NEAR_KM,
-    UNKNOWN_KM,
-    ZONAGE_CATEGORIES,
-    distances_km,
-    unit_vectors,
-)
+from tremplin.matching.geometry import distances_km, unit_vectors
+from tremplin.matching.layout import KIND_VALUES, NEAR_KM, UNKNOWN_KM, ZONAGE_CATEGORIES
 from tremplin.matching.scoring import (
     CRITERIA,
     DISTANCE_CRITERIA,

@@ -23,38 +23,56 @@ See docs/matching.md.
 """
 
 import bisect
-import contextlib
-import hashlib
 import logging
-import math
-import os
-import pickle
-import threading
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields, replace
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 import numpy as np
-from django.conf import settings
 from django.db.models import Count, Max, Q
-from django.utils import timezone
 
-from tremplin.core.professions import Profession
-from tremplin.hosting.selectors import Welcome, published_welcomes, welcomes_version
-from tremplin.matching.catchment import CATCHMENT_KM, catchments
+from tremplin.hosting.selectors import Welcome
+from tremplin.matching.catchment import (
+    CATCHMENT_KM,
+    catchment_population,
+    catchments,
+    need_by_catchment,
+    practice_places,
+    serving_centres,
+)
+from tremplin.matching.geometry import (
+    _neighbourhoods,
+    _place_lands,
+    nearest_km_by_territory,
+    unit_vectors,
+)
+from tremplin.matching.layout import (
+    APL_KEYS,
+    COLUMN_COVERAGE,
+    COLUMNS,
+    DISTANCE_COLUMNS,
+    KIND_CODES,
+    NEAR_KM,
+    PLACE_COLUMNS,
+    PROFESSION_CODES,
+    SIZE_BOUNDS,
+    STATIC_COLUMNS,
+    UNKNOWN_KM,
+    ZONAGE_CATEGORIES,
+    ZONAGE_SATISFACTION,
+)
+from tremplin.matching.live import (
+    OfferArrays,
+    hosting_version,
+    offers_version,
+    with_offers,
+    with_welcomes,
+)
 from tremplin.matching.rows import runs_of
-from tremplin.matching.welcomes import welcome_coverage, welcome_satisfaction
-from tremplin.offers.events import offer_events_version
-from tremplin.offers.models import Offer, OfferKind
-from tremplin.organisations.models import OrganisationType
 from tremplin.territories.coverage import (
     COVERAGES,
-    departement_of,
     territory_of,
-    territory_of_point,
 )
-from tremplin.territories.geo import EARTH_RADIUS_KM
 from tremplin.territories.models import (
     Commune,
     DataSource,
@@ -68,94 +86,7 @@ from tremplin.territories.zonages import SCHEMES_BY_KEY
 logger = logging.getLogger(__name__)
 
 MEMO_SIZE = 32
-# Bumped when the stored matrix's fields change meaning (the columns are checked by name).
-MATRIX_FORMAT = 4
 AREAS_KEPT = 256
-# Offers and welcome packages count when they lie within this distance of a commune.
-NEAR_KM = 10.0
-# Stands for "no such place known": far enough that every distance criterion scores 0.
-UNKNOWN_KM = 1.0e6
-
-APL_KEYS = ("apl_mg", "apl_inf", "apl_sf", "apl_cd", "apl_mk")
-# Static satisfaction columns, in `columns` order; then the distance columns.
-STATIC_COLUMNS = (
-    *(f"need:{key}" for key in APL_KEYS),
-    "zonage",
-    "zrr",
-    "employment",
-    "schools",
-    "shops",
-    "housing",
-    "welcome",
-    "coastal",
-    "station_here",
-)
-DISTANCE_COLUMNS = ("station_km", "hospital_km", "cinema_km", "coast_km")
-COLUMNS = {name: index for index, name in enumerate((*STATIC_COLUMNS, *DISTANCE_COLUMNS))}
-# The satisfaction of each médecins' zonage: aids are widest in a ZIP, then a ZAC.
-ZONAGE_SATISFACTION = {"ZIP": 1.0, "ZAC": 0.75, "ZAR": 0.5, "HZ": 0.0}
-ZONAGE_CATEGORIES = list(ZONAGE_SATISFACTION)
-# Town sizes (population municipale): 1 village, 2 small town, 3 medium town, 4 city; 0 unknown.
-SIZE_BOUNDS = (2_000, 20_000, 100_000)
-PLACE_COLUMNS = {
-    Place.Kind.STATION: "station_km",
-    Place.Kind.HOSPITAL: "hospital_km",
-    Place.Kind.CINEMA: "cinema_km",
-}
-# The indicator whose source's coverage (territories.coverage) a column depends on: outside it
-# the column is unknown and the criterion counts neither for nor against the commune.
-COLUMN_COVERAGE = {
-    **{f"need:{key}": key for key in APL_KEYS},
-    "employment": "unemployment",
-    "schools": "schools_primary",
-    "shops": "shops",
-    "station_km": "stations",
-    "cinema_km": "cinemas",
-    "coast_km": "coastline",
-    "coastal": "coastline",
-    "station_here": "stations",
-}
-PROFESSION_CODES = {profession.value: code for code, profession in enumerate(Profession)}
-KIND_CODES = {kind.value: code for code, kind in enumerate(OfferKind)}
-KIND_VALUES = [kind.value for kind in OfferKind]
-
-
-@dataclass
-class OfferArrays:
-    """Published offers placed in a commune, sorted by profession then kind: the offers of one
-    (profession, kind) are the slice `starts[key]:starts[key + 1]`, key = profession × kinds +
-    kind, so that choosing them costs nothing."""
-
-    commune: np.ndarray  # int32 commune index
-    housing: np.ndarray  # bool: housing offered
-    starts: np.ndarray  # int64, len(PROFESSION_CODES) × len(KIND_CODES) + 1
-    # bool: a collectivité supports the offer (its housing or a personal welcome); empty: none.
-    supported: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
-
-    @property
-    def nbytes(self) -> int:
-        return (
-            self.commune.nbytes + self.housing.nbytes + self.starts.nbytes + self.supported.nbytes
-        )
-
-    def supported_communes(self) -> np.ndarray:
-        """Commune indices of the offers a collectivité supports."""
-        if len(self.supported) != len(self.commune):
-            return np.zeros(0, dtype=np.int32)
-        return self.commune[self.supported]
-
-    def communes_of(self, profession: str, kinds: tuple[str, ...] = ()) -> np.ndarray:
-        """Commune indices of the offers for a profession and kinds (all kinds when empty)."""
-        code = PROFESSION_CODES.get(profession)
-        if code is None:
-            return np.zeros(0, dtype=np.int32)
-        wanted = [KIND_CODES[k] for k in kinds if k in KIND_CODES] or range(len(KIND_CODES))
-        first = code * len(KIND_CODES)
-        if not kinds:  # all kinds of a profession: one slice
-            return self.commune[self.starts[first] : self.starts[first + len(KIND_CODES)]]
-        return np.concatenate(
-            [self.commune[self.starts[first + k] : self.starts[first + k + 1]] for k in wanted]
-        )
 
 
 _NONE = np.zeros(0, dtype=np.int64)
@@ -393,64 +324,6 @@ class CommuneMatrix:
         return round(float(self.supported_count[index]))
 
 
-def unit_vectors(latitude: np.ndarray, longitude: np.ndarray) -> np.ndarray:
-    """Unit vectors (float64, n × 3) of points in degrees; NaN positions give 0 vectors."""
-    lat = np.radians(np.asarray(latitude, dtype=np.float64))
-    lon = np.radians(np.asarray(longitude, dtype=np.float64))
-    cos_lat = np.cos(lat)
-    xyz = np.stack([cos_lat * np.cos(lon), cos_lat * np.sin(lon), np.sin(lat)], axis=1)
-    # What np.nan_to_num does here (cosines and sines are finite or NaN), at half the cost
-    # for the one point of an origin.
-    xyz[np.isnan(xyz)] = 0.0
-    return xyz
-
-
-def distances_km(xyz: np.ndarray, point: np.ndarray) -> np.ndarray:
-    """Great-circle distances (float64 km) from a unit vector to each row of `xyz`; rows of
-    unknown position (0 vectors) come out at about a quarter of the Earth's circumference, and
-    callers mask them with `known_position`."""
-    return EARTH_RADIUS_KM * np.arccos(np.clip(xyz @ point, -1.0, 1.0))
-
-
-def nearest_km(origins: np.ndarray, targets: np.ndarray, chunk: int = 1024) -> np.ndarray:
-    """Distance (km) from each origin to its nearest target, by blocks of float64 dot products
-    (float32 would not tell 1 km from 3 km apart); UNKNOWN_KM without targets."""
-    result = np.full(len(origins), UNKNOWN_KM, dtype=np.float32)
-    if not len(targets):
-        return result
-    targets_t = np.ascontiguousarray(targets.T)
-    for start in range(0, len(origins), chunk):
-        block = origins[start : start + chunk] @ targets_t
-        best = np.clip(block.max(axis=1), -1.0, 1.0)
-        result[start : start + chunk] = EARTH_RADIUS_KM * np.arccos(best)
-    return result
-
-
-def nearest_km_by_territory(
-    origins: np.ndarray, lands: np.ndarray, targets: np.ndarray, target_lands: np.ndarray
-) -> np.ndarray:
-    """`nearest_km` within each land mass: a commune's nearest target on its own territory
-    (mainland France, Corsica, one DROM), never one across the sea; UNKNOWN_KM without any."""
-    result = np.full(len(origins), UNKNOWN_KM, dtype=np.float32)
-    for land in np.unique(lands):
-        members = np.flatnonzero(lands == land)
-        result[members] = nearest_km(origins[members], targets[target_lands == land])
-    return result
-
-
-def _place_lands(rows: Sequence[tuple[float, float, str | None]]) -> np.ndarray:
-    """The land mass of each place: its commune's, else where its coordinates fall."""
-    return np.asarray(
-        [
-            territory_of(departement_of(commune))
-            if commune
-            else (territory_of_point(lat, lon) or "")
-            for lat, lon, commune in rows
-        ],
-        dtype=object,
-    )
-
-
 def _uncovered(departements: list[str]) -> dict[str, np.ndarray]:
     """For each column with a declared coverage, the communes outside it."""
     codes = np.asarray(departements, dtype=object)
@@ -460,51 +333,6 @@ def _uncovered(departements: list[str]) -> dict[str, np.ndarray]:
         if outside:
             found[column] = np.flatnonzero(np.isin(codes, list(outside))).astype(np.int64)
     return found
-
-
-def _neighbourhoods(
-    latitude: np.ndarray, longitude: np.ndarray, xyz: np.ndarray, km: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """CSR lists of the communes within `km` of each commune (itself included), found in a grid
-    whose cells are wider than `km`, comparing each cell with the 3 × 3 cells around it."""
-    n = len(latitude)
-    known = ~(np.isnan(latitude) | np.isnan(longitude))
-    cell_lat = km / 111.0 * 1.01
-    cell_lon = cell_lat / max(0.2, math.cos(math.radians(60)))  # valid up to 60° N/S
-    rows = np.where(known, np.floor(np.nan_to_num(latitude) / cell_lat), 0).astype(np.int64)
-    cols = np.where(known, np.floor(np.nan_to_num(longitude) / cell_lon), 0).astype(np.int64)
-    cells: dict[tuple[int, int], np.ndarray] = {}
-    order = np.lexsort((cols, rows))
-    keys = np.stack([rows[order], cols[order]], axis=1)
-    if n:
-        breaks = np.flatnonzero(np.any(np.diff(keys, axis=0) != 0, axis=1)) + 1
-        for group in np.split(order, breaks):
-            if known[group[0]]:
-                cells[(int(rows[group[0]]), int(cols[group[0]]))] = group
-    threshold = math.cos(km / EARTH_RADIUS_KM)
-    pairs_from: list[np.ndarray] = []
-    pairs_to: list[np.ndarray] = []
-    for (row, col), members in cells.items():
-        around = [
-            cells[(row + dr, col + dc)]
-            for dr in (-1, 0, 1)
-            for dc in (-1, 0, 1)
-            if (row + dr, col + dc) in cells
-        ]
-        candidates = np.concatenate(around)
-        close = (xyz[members] @ xyz[candidates].T) >= threshold
-        source, target = np.nonzero(close)
-        pairs_from.append(members[source])
-        pairs_to.append(candidates[target])
-    unknown = np.flatnonzero(~known)  # alone in their neighbourhood
-    pairs_from.append(unknown)
-    pairs_to.append(unknown)
-    sources = np.concatenate(pairs_from).astype(np.int64)
-    targets = np.concatenate(pairs_to).astype(np.int32)
-    order = np.argsort(sources, kind="stable")
-    indptr = np.zeros(n + 1, dtype=np.int32)
-    np.cumsum(np.bincount(sources, minlength=n), out=indptr[1:])
-    return indptr, targets[order]
 
 
 def _latest_years(keys: list[str]) -> dict[str, int]:
@@ -591,75 +419,6 @@ def data_version() -> tuple:
         sources["count"],
         sources["latest"].isoformat() if sources["latest"] else "",
     )
-
-
-def offers_version() -> tuple:
-    """What changes when an offer is published, edited, closed, expires or gains a support
-    (the latest offer event, one indexed query), and the day: `live()` offers change at
-    midnight when an end date or a lifetime passes, before the daily expiry writes anything."""
-    return (offer_events_version(), timezone.localdate().isoformat())
-
-
-def hosting_version() -> tuple:
-    """What changes when a collectivité's welcome changes (`hosting.selectors.welcomes_version`,
-    one query), and the day: booking periods end at midnight."""
-    return (*welcomes_version(), timezone.localdate().isoformat())
-
-
-def offer_arrays(index: dict[str, int]) -> OfferArrays:
-    """The live offers by commune row; an offer in an arrondissement counts for its city (the
-    matrix ranks communes proper)."""
-    cities = dict(
-        Commune.objects.filter(kind=Commune.Kind.ARRONDISSEMENT).values_list("insee", "city_id")
-    )
-    rows = (
-        Offer.objects.live()
-        .exclude(commune=None)
-        .values_list(
-            "commune_id",
-            "profession",
-            "kind",
-            "housing_offered",
-            "supported_housing",
-            "supported_welcome",
-        )
-        .iterator(chunk_size=20_000)
-    )
-    communes, keys, housing, supports = [], [], [], []
-    width = len(KIND_CODES)
-    for commune, profession, kind, housed, supported, welcomed in rows:
-        position = index.get(commune)
-        if position is None and commune in cities:
-            position = index.get(cities[commune])
-        if position is None or profession not in PROFESSION_CODES or kind not in KIND_CODES:
-            continue
-        communes.append(position)
-        keys.append(PROFESSION_CODES[profession] * width + KIND_CODES[kind])
-        housing.append(bool(housed or supported))
-        supports.append(bool(supported or welcomed))
-    key_array = np.asarray(keys, dtype=np.int64)
-    order = np.argsort(key_array, kind="stable")
-    return OfferArrays(
-        commune=np.asarray(communes, dtype=np.int32)[order],
-        housing=np.asarray(housing, dtype=bool)[order],
-        supported=np.asarray(supports, dtype=bool)[order],
-        starts=np.searchsorted(
-            key_array[order], np.arange(len(PROFESSION_CODES) * width + 1), side="left"
-        ).astype(np.int64),
-    )
-
-
-def welcome_counts(matrix: CommuneMatrix, offers: OfferArrays) -> np.ndarray:
-    """How many welcome offers (housing) each commune has within NEAR_KM: the published offers
-    whose structure offers housing or whose housing a collectivité offers (hosting's accepted
-    supports set `Offer.supported_housing`)."""
-    local = np.bincount(offers.commune[offers.housing], minlength=matrix.size).astype(np.float32)
-    return matrix.near_sum(local)
-
-
-def _saturating(counts: np.ndarray) -> np.ndarray:
-    """1 - 2^-count: the first offer counts for half, the second for a quarter…"""
-    return (1.0 - np.exp2(-counts)).astype(np.float32)
 
 
 def area_groups(index: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
@@ -874,228 +633,3 @@ def matrix_build() -> CommuneMatrix:
     )
     matrix.built_in_ms = (time.perf_counter() - started) * 1000
     return matrix
-
-
-# A place where one can practise: enough inhabitants, or the services a practice lives with.
-PRACTICE_POPULATION = 1_000
-
-
-def practice_places(
-    population: np.ndarray, schools: np.ndarray | None, shops: np.ndarray | None
-) -> np.ndarray:
-    """Communes that can host a practice: PRACTICE_POPULATION inhabitants or more, or at least
-    one school and one shop (BPE) — a village without either is served from elsewhere."""
-    practice = np.nan_to_num(population) >= PRACTICE_POPULATION
-    if schools is not None and shops is not None:
-        practice |= (np.nan_to_num(schools) >= 1) & (np.nan_to_num(shops) >= 1)
-    return practice
-
-
-def serving_centres(matrix: "CommuneMatrix") -> np.ndarray:
-    """For each commune that is not a practice place, the practice place within NEAR_KM that
-    serves the most people (its catchment); -1 for a practice place or when there is none."""
-    served_by = np.full(matrix.size, -1, dtype=np.int32)
-    for row in np.flatnonzero(~matrix.practice):
-        around = matrix.near_indices[matrix.near_indptr[row] : matrix.near_indptr[row + 1]]
-        centres = around[matrix.practice[around]]
-        if len(centres):
-            served_by[row] = centres[np.argmax(matrix.catchment[centres])]
-    return served_by
-
-
-# The need of a place to practise: a shortage (an APL below the reference) that concerns people.
-# Its catchment (the people within reach, weighted by travel time): below PEOPLE_FLOOR a practice
-# has hardly anyone to serve, from PEOPLE_FULL on the need counts whole; in between on a log
-# scale (a bourg serving 9,000 counts 0.78, a hamlet of 40 with nobody around 0).
-PEOPLE_FLOOR, PEOPLE_FULL = 500.0, 20_000.0
-
-
-def catchment_population(matrix: CommuneMatrix) -> np.ndarray:
-    """The population within NEAR_KM of each commune, itself included (its own population when
-    its position is unknown)."""
-    own = np.nan_to_num(matrix.population).astype(np.float32)
-    around = matrix.near_sum(own)
-    return np.maximum(around, own).astype(np.float32)
-
-
-def need_by_catchment(apl: np.ndarray, catchment: np.ndarray) -> tuple[np.ndarray, float]:
-    """(need in [0, 1] per commune, NaN where the APL is unknown; the reference APL).
-
-    shortage = how far the APL is below the reference — the median APL of the communes —, 0
-    above it, 1 for an APL of 0 (the DREES's "no accessible supply"); need = shortage × the
-    share of a full catchment (`PEOPLE_FLOOR` → 0, `PEOPLE_FULL` → 1, log scale). A DREES zero in
-    a hamlet with nobody around is then no need, not an infinite one."""
-    known = ~np.isnan(apl)
-    if not known.any():
-        return np.full(len(apl), np.nan, dtype=np.float32), float("nan")
-    reference = float(np.median(apl[known]))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        shortage = np.clip(1.0 - apl / reference, 0.0, 1.0) if reference > 0 else (apl == 0) * 1.0
-        people = np.clip(
-            np.log(np.maximum(catchment, 1.0) / PEOPLE_FLOOR) / np.log(PEOPLE_FULL / PEOPLE_FLOOR),
-            0.0,
-            1.0,
-        )
-    need = np.where(known, shortage * people, np.nan).astype(np.float32)
-    return need, reference
-
-
-def with_offers(matrix: CommuneMatrix, *, offers_version: tuple) -> CommuneMatrix:
-    """The same matrix with the published offers (and what they offer) read again."""
-    return with_offers_arrays(matrix, offer_arrays(matrix.index), offers_version=offers_version)
-
-
-def with_offers_arrays(
-    matrix: CommuneMatrix, offers: OfferArrays, *, offers_version: tuple = ()
-) -> CommuneMatrix:
-    """The same matrix with other offers, and the welcome counts that follow from them."""
-    housing_count = welcome_counts(matrix, offers)
-    supported = np.bincount(offers.supported_communes(), minlength=matrix.size)
-    columns = matrix.columns.copy()
-    known = matrix.known.copy()
-    columns[COLUMNS["housing"]] = _saturating(housing_count)
-    known[COLUMNS["housing"]] = True
-    changed = replace(
-        matrix,
-        memo={},
-        offers=offers,
-        housing_count=housing_count,
-        supported_count=matrix.near_sum(supported.astype(np.float32)),
-        columns=columns,
-        known=known,
-        offers_version=offers_version,
-    )
-    columns[COLUMNS["welcome"]] = welcome_satisfaction(changed)
-    known[COLUMNS["welcome"]] = True
-    return changed
-
-
-def with_welcomes(matrix: CommuneMatrix, *, welcomes_version: tuple) -> CommuneMatrix:
-    """The same matrix with the published welcomes of the hosting app read again."""
-    welcomes = published_welcomes()
-    cities: dict[str, str] = {}
-    if any(w.type == OrganisationType.COMMUNE and w.territory_code not in matrix.index
-           for w in welcomes):  # fmt: skip
-        cities = dict(
-            Commune.objects.filter(kind=Commune.Kind.ARRONDISSEMENT).values_list("insee", "city_id")
-        )
-    return with_welcome_list(matrix, welcomes, cities, welcomes_version=welcomes_version)
-
-
-def with_welcome_list(
-    matrix: CommuneMatrix,
-    welcomes: list[Welcome],
-    cities: dict[str, str] | None = None,
-    *,
-    welcomes_version: tuple = (),
-) -> CommuneMatrix:
-    """The same matrix with other welcomes, and the "accueil" satisfaction that follows."""
-    shown, count = welcome_coverage(matrix, welcomes, cities)
-    columns = matrix.columns.copy()
-    known = matrix.known.copy()
-    changed = replace(
-        matrix,
-        memo={},
-        welcomes=welcomes,
-        welcome_page=shown,
-        welcome_pages=count,
-        columns=columns,
-        known=known,
-        welcomes_version=welcomes_version,
-    )
-    columns[COLUMNS["welcome"]] = welcome_satisfaction(changed)
-    known[COLUMNS["welcome"]] = True
-    return changed
-
-
-class _Cache:
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.matrix: CommuneMatrix | None = None
-
-
-_cache = _Cache()
-
-
-def _stored_path(version: tuple) -> Path | None:
-    """Where the matrix of a data version is stored (None: storing is off, as in tests)."""
-    folder = getattr(settings, "MATCHING_MATRIX_DIR", "")
-    if not folder:
-        return None
-    # The layout is in the name too: a file written by an older version of the code, with other
-    # columns, is never read as this one.
-    layout = (MATRIX_FORMAT, tuple(COLUMNS))
-    digest = hashlib.sha256(repr((version, layout)).encode()).hexdigest()[:20]
-    return Path(folder) / f"matrix-{digest}.pickle"
-
-
-def matrix_store(matrix: CommuneMatrix) -> CommuneMatrix:
-    """Write the matrix once for every process (atomically: a temporary file renamed), and
-    remove the files of older data versions. A process that starts, or sees an import, loads it
-    in tens of milliseconds instead of building it in seconds."""
-    path = _stored_path(matrix.data_version)
-    if path is None:
-        return matrix
-    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with partial.open("wb") as handle:
-            pickle.dump(replace(matrix, memo={}), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, path)
-        for old in path.parent.glob("matrix-*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError as error:
-        # A read-only or full disk must not fail a ranking: this process keeps its matrix.
-        logger.warning("matching matrix not stored in %s: %s", path.parent, error)
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
-    return matrix
-
-
-def matrix_load(version: tuple) -> CommuneMatrix | None:
-    """The stored matrix of this data version, if a process (or `manage.py matching_matrix`)
-    wrote it; None otherwise or when it cannot be read. The file is the application's own, in
-    its cache folder, never user input."""
-    path = _stored_path(version)
-    if path is None or not path.is_file():
-        return None
-    try:
-        with path.open("rb") as handle:
-            matrix = pickle.load(handle)  # our own file, see above
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
-        return None
-    if not isinstance(matrix, CommuneMatrix) or matrix.data_version != version:
-        return None
-    if any(item.name not in vars(matrix) for item in fields(CommuneMatrix)):
-        return None  # written by a version of this code with fewer arrays: built again
-    return matrix
-
-
-def matrix_current() -> CommuneMatrix:
-    """The matrix of this process, checked against the database at each call (four small
-    queries): after an import, loaded from the stored file of the new data version (or built
-    and stored, by the first process to need it); its offers re-read after an offer event, its
-    welcomes after a change in the hosting app's pages, housings or activities."""
-    with _cache.lock:
-        matrix = _cache.matrix
-        version = data_version()
-        if matrix is None or matrix.data_version != version:
-            matrix = matrix_load(version)
-            if matrix is None:
-                matrix = _cache.matrix = matrix_store(matrix_build())
-                return matrix
-        current = offers_version()
-        if current != matrix.offers_version:
-            matrix = with_offers(matrix, offers_version=current)
-        welcomes = hosting_version()
-        if welcomes != matrix.welcomes_version:
-            matrix = with_welcomes(matrix, welcomes_version=welcomes)
-        _cache.matrix = matrix
-        return matrix
-
-
-def matrix_invalidate() -> None:
-    """Forget this process's matrix: the next ranking rebuilds it whole (tests)."""
-    with _cache.lock:
-        _cache.matrix = None

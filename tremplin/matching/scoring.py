@@ -22,13 +22,9 @@ from django.utils.translation import gettext_lazy as _
 
 from tremplin.core.professions import Profession
 from tremplin.matching.areas import FRANCE, Area
-from tremplin.matching.matrix import (
-    COLUMNS,
-    STATIC_COLUMNS,
-    UNKNOWN_KM,
-    CommuneMatrix,
-    unit_vectors,
-)
+from tremplin.matching.geometry import unit_vectors
+from tremplin.matching.layout import COLUMNS, STATIC_COLUMNS, UNKNOWN_KM
+from tremplin.matching.matrix import CommuneMatrix
 from tremplin.matching.rows import Rows
 from tremplin.territories.geo import EARTH_RADIUS_KM
 from tremplin.territories.indicators import PROFESSION_APL

@@ -23,9 +23,12 @@ from tremplin.matching.explain import (
     explanation,
     partials,
 )
-from tremplin.matching.matrix import NEAR_KM, CommuneMatrix, distances_km, matrix_current
+from tremplin.matching.geometry import distances_km
+from tremplin.matching.layout import NEAR_KM
+from tremplin.matching.matrix import CommuneMatrix
 from tremplin.matching.models import SavedSearch
 from tremplin.matching.scoring import CRITERIA, DISTANCE_CRITERIA, Criteria, Importance, TownSize
+from tremplin.matching.store import matrix_current
 from tremplin.offers.models import OfferKind
 from tremplin.territories import maps
 from tremplin.territories.indicators import INDICATORS

@@ -1,6 +1,7 @@
 from django.tasks import task
 
-from tremplin.matching.matrix import matrix_build, matrix_store
+from tremplin.matching.matrix import matrix_build
+from tremplin.matching.store import matrix_store
 
 
 @task

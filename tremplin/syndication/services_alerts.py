@@ -235,7 +235,7 @@ def _territory_offers(query: str) -> QuerySet[Offer] | None:
     """Published offers around the communes the matching ranks first for these criteria, or
     None when the criteria no longer read (the matching form changed)."""
     from tremplin.matching.forms import MatchingForm
-    from tremplin.matching.matrix import NEAR_KM
+    from tremplin.matching.layout import NEAR_KM
     from tremplin.matching.selectors import matching_search
 
     form = MatchingForm(QueryDict(query))

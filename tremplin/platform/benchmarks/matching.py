@@ -18,13 +18,9 @@ from django.test import Client
 
 from tremplin.matching import scoring
 from tremplin.matching.areas import Area
-from tremplin.matching.matrix import (
-    COLUMNS,
-    _stored_path,
-    matrix_current,
-    matrix_invalidate,
-)
+from tremplin.matching.layout import COLUMNS
 from tremplin.matching.scoring import Origin, criteria_build
+from tremplin.matching.store import _stored_path, matrix_current, matrix_invalidate
 from tremplin.territories.models import Commune
 
 ROUNDS = 200

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from tremplin.matching.matrix import matrix_build, matrix_store
+from tremplin.matching.matrix import matrix_build
+from tremplin.matching.store import matrix_store
 
 
 class Command(BaseCommand):
