@@ -10,18 +10,11 @@ import pytest
 
 from tests.matching.test_properties import random_criteria, synthetic_matrix
 from tremplin.matching.areas import Area
+from tremplin.matching.criteria import CRITERIA, Importance
 from tremplin.matching.matrix import CommuneMatrix, with_area_groups
 from tremplin.matching.rows import Rows, runs_of
-from tremplin.matching.scoring import (
-    CRITERIA,
-    FRANCE,
-    Importance,
-    Query,
-    _top_of_many,
-    active_criteria,
-    rank,
-    top,
-)
+from tremplin.matching.areas import FRANCE
+from tremplin.matching.scoring import Query, _top_of_many, active_criteria, rank, top
 
 SEEDS = range(6)
 DEPARTEMENTS = ["16", "17", "19", "23", "24", "87"]

@@ -9,7 +9,8 @@ from tests.matching.builders import limousin
 from tests.matching.test_pages import ranked_names
 from tests.territories.factories import RegionFactory
 from tremplin.matching.areas import Area
-from tremplin.matching.scoring import criteria_build, rank
+from tremplin.matching.criteria import criteria_build
+from tremplin.matching.scoring import rank
 from tremplin.matching.store import matrix_current
 from tremplin.territories.models import Commune, Departement
 

@@ -5,8 +5,8 @@ import pytest
 from tests.matching.builders import commune, indicator, source, station
 from tests.territories.factories import DepartementFactory, RegionFactory
 from tremplin.core.professions import Profession
+from tremplin.matching.criteria import criteria_build
 from tremplin.matching.layout import UNKNOWN_KM
-from tremplin.matching.scoring import criteria_build
 from tremplin.matching.selectors import matching_search
 from tremplin.matching.store import matrix_current, matrix_invalidate
 from tremplin.territories.models import Place

@@ -5,8 +5,8 @@ import pytest
 
 from tests.matching.builders import commune, indicator, station
 from tremplin.core.professions import Profession
+from tremplin.matching.criteria import CRITERIA, Origin, criteria_build
 from tremplin.matching.explain import MET, PARTIAL, UNCOVERED, UNMET
-from tremplin.matching.scoring import CRITERIA, Origin, criteria_build
 from tremplin.matching.selectors import matching_search
 
 pytestmark = pytest.mark.django_db

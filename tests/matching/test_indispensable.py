@@ -10,6 +10,7 @@ import pytest
 from tests.matching.builders import commune
 from tremplin.core.professions import Profession
 from tremplin.matching import geometry as geometry_module
+from tremplin.matching.criteria import CRITERIA, Importance, Origin, criteria_build
 from tremplin.matching.forms import MatchingForm
 from tremplin.matching.geometry import unit_vectors
 from tremplin.matching.layout import (
@@ -23,7 +24,7 @@ from tremplin.matching.layout import (
 )
 from tremplin.matching.live import OfferArrays
 from tremplin.matching.matrix import CommuneMatrix
-from tremplin.matching.scoring import CRITERIA, Importance, Origin, criteria_build, rank
+from tremplin.matching.scoring import rank
 
 PROFESSION = Profession.GENERAL_PRACTITIONER  # every criterion applies to it
 # Where "indispensable" draws the line, criterion by criterion.

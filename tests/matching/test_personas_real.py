@@ -14,10 +14,11 @@ import pytest
 from tests.territories.conftest import commune_base, real_file  # noqa: F401 (a fixture)
 from tremplin.core.professions import Profession
 from tremplin.matching.catchment import PRACTICE_POPULATION
+from tremplin.matching.criteria import CRITERIA, Importance, criteria_build
 from tremplin.matching.explain import MET, PARTIAL, Explainer
 from tremplin.matching.layout import ZONAGE_CATEGORIES
 from tremplin.matching.matrix import CommuneMatrix
-from tremplin.matching.scoring import CRITERIA, Importance, criteria_build, rank
+from tremplin.matching.scoring import rank
 from tremplin.matching.store import matrix_current, matrix_invalidate
 from tremplin.territories.geo import haversine_km
 from tremplin.territories.importers import apl, bpe, coastline, hospitals, stations, zonage, zrr

@@ -10,6 +10,7 @@ import pytest
 from tremplin.core.professions import Profession
 from tremplin.matching import geometry as geometry_module
 from tremplin.matching import live as live_module
+from tremplin.matching.criteria import CRITERIA, Importance, Origin, TownSize, criteria_build
 from tremplin.matching.geometry import unit_vectors
 from tremplin.matching.layout import (
     COLUMNS,
@@ -22,7 +23,7 @@ from tremplin.matching.layout import (
 )
 from tremplin.matching.live import OfferArrays
 from tremplin.matching.matrix import CommuneMatrix
-from tremplin.matching.scoring import CRITERIA, Importance, Origin, TownSize, criteria_build, rank
+from tremplin.matching.scoring import rank
 from tremplin.offers.models import OfferKind
 
 SEEDS = range(6)

@@ -5,7 +5,7 @@ import pytest
 
 from tests.matching.builders import commune, indicator
 from tremplin.core.professions import Profession
-from tremplin.matching.scoring import CRITERIA, criteria_build
+from tremplin.matching.criteria import CRITERIA, criteria_build
 from tremplin.matching.selectors import matching_search
 from tremplin.matching.store import matrix_current
 

@@ -4,7 +4,8 @@ import pytest
 
 from tests.matching.builders import commune, indicator, limousin, published_offer, station
 from tremplin.core.professions import Profession
-from tremplin.matching.scoring import Origin, criteria_build, rank
+from tremplin.matching.criteria import Origin, criteria_build
+from tremplin.matching.scoring import rank
 from tremplin.matching.selectors import matching_search
 from tremplin.matching.store import matrix_current
 from tremplin.offers.models import OfferKind

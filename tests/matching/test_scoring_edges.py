@@ -9,21 +9,17 @@ import pytest
 from tests.matching.test_indispensable import LATITUDES, PROFESSION, RADIUS, tiny_matrix
 from tests.matching.test_properties import synthetic_matrix
 from tremplin.core.professions import Profession
-from tremplin.matching.layout import KIND_CODES, PROFESSION_CODES, UNKNOWN_KM
-from tremplin.matching.live import OfferArrays
-from tremplin.matching.scoring import (
+from tremplin.matching.criteria import (
     CRITERIA,
     Criteria,
-    Ignored,
     Importance,
     Origin,
-    Query,
-    Relaxation,
     criteria_build,
     default_importance,
-    rank,
-    size_satisfaction,
 )
+from tremplin.matching.layout import KIND_CODES, PROFESSION_CODES, UNKNOWN_KM
+from tremplin.matching.live import OfferArrays
+from tremplin.matching.scoring import Ignored, Query, Relaxation, rank, size_satisfaction
 from tremplin.offers.models import OfferKind
 
 INDIFFERENT = {key: Importance.INDIFFERENT for key in CRITERIA}

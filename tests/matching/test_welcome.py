@@ -11,7 +11,8 @@ from tests.hosting.factories import ActivityFactory, HousingFactory
 from tests.matching.builders import limousin, published_offer, welcome
 from tremplin.core.professions import Profession
 from tremplin.hosting.models import HousingPeriod, TerritoryPage
-from tremplin.matching.scoring import CRITERIA, Importance, criteria_build, rank
+from tremplin.matching.criteria import CRITERIA, Importance, criteria_build
+from tremplin.matching.scoring import rank
 from tremplin.matching.selectors import matching_search
 from tremplin.matching.store import matrix_current
 from tremplin.organisations.models import OrganisationType

@@ -12,17 +12,10 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from tremplin.matching.catchment import reach_minutes
+from tremplin.matching.criteria import CRITERIA, DISTANCE_CRITERIA, RURAL_LABELS, Importance
 from tremplin.matching.geometry import distances_km, unit_vectors
 from tremplin.matching.layout import KIND_VALUES, NEAR_KM, UNKNOWN_KM, ZONAGE_CATEGORIES
-from tremplin.matching.scoring import (
-    CRITERIA,
-    DISTANCE_CRITERIA,
-    PROFESSION_APL,
-    RURAL_LABELS,
-    Importance,
-    Query,
-    Ranking,
-)
+from tremplin.matching.scoring import PROFESSION_APL, Query, Ranking
 from tremplin.offers.models import OfferKind
 from tremplin.territories.indicators import INDICATORS, ZONAGE_LABELS
 

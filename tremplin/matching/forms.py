@@ -14,13 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from tremplin.core.forms import BaseForm
 from tremplin.core.professions import profession_grouped_choices
 from tremplin.matching.areas import FRANCE, Area
-from tremplin.matching.places import (
-    PlaceChoice,
-    area_label,
-    epci_resolve,
-    place_message,
-)
-from tremplin.matching.scoring import (
+from tremplin.matching.criteria import (
     CRITERIA,
     DEFAULT_KM,
     MAX_KM,
@@ -29,6 +23,12 @@ from tremplin.matching.scoring import (
     Origin,
     TownSize,
     criteria_build,
+)
+from tremplin.matching.places import (
+    PlaceChoice,
+    area_label,
+    epci_resolve,
+    place_message,
 )
 from tremplin.offers.forms_search import QuickSelect
 from tremplin.offers.models import OfferKind

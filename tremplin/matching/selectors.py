@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from tremplin.accounts.models import User
 from tremplin.hosting.selectors import Welcome
+from tremplin.matching import criteria as criteria_module
 from tremplin.matching import scoring
+from tremplin.matching.criteria import CRITERIA, DISTANCE_CRITERIA, Criteria, Importance, TownSize
 from tremplin.matching.explain import (
     Contribution,
     Explainer,
@@ -27,7 +29,6 @@ from tremplin.matching.geometry import distances_km
 from tremplin.matching.layout import NEAR_KM
 from tremplin.matching.matrix import CommuneMatrix
 from tremplin.matching.models import SavedSearch
-from tremplin.matching.scoring import CRITERIA, DISTANCE_CRITERIA, Criteria, Importance, TownSize
 from tremplin.matching.store import matrix_current
 from tremplin.offers.models import OfferKind
 from tremplin.territories import maps
@@ -368,7 +369,7 @@ def _project(latitude: float, longitude: float) -> tuple[float, float]:
     return round(x, 1), round(y, 1)
 
 
-def results_map(result: MatchingResult, origins: tuple[scoring.Origin, ...] = ()) -> dict:
+def results_map(result: MatchingResult, origins: tuple[criteria_module.Origin, ...] = ()) -> dict:
     """The results (and the communes they must stay near) on the France map of the territories
     pages, zoomed on them; overseas results are listed apart."""
     france = maps.france_map("apl_mg")

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST, require_safe
 from tremplin.accounts.http import AuthenticatedHttpRequest
 from tremplin.core.http import HtmxHttpRequest
 from tremplin.matching import selectors, services
+from tremplin.matching.criteria import Importance
 from tremplin.matching.forms import MatchingForm, SaveSearchForm
 from tremplin.matching.permissions import get_saved_search_for_owner
 from tremplin.matching.places import candidate_label
-from tremplin.matching.scoring import Importance
 
 RESULTS_SHOWN = 50
 AREA_FIELDS = {"region", "departement", "epci"}

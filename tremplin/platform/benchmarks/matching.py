@@ -16,10 +16,11 @@ import numpy as np
 from django.conf import settings
 from django.test import Client
 
+from tremplin.matching import criteria as criteria_module
 from tremplin.matching import scoring
 from tremplin.matching.areas import Area
+from tremplin.matching.criteria import Origin, criteria_build
 from tremplin.matching.layout import COLUMNS
-from tremplin.matching.scoring import Origin, criteria_build
 from tremplin.matching.store import _stored_path, matrix_current, matrix_invalidate
 from tremplin.territories.models import Commune
 
@@ -99,12 +100,12 @@ def _median_ms(function: Callable[[], object], rounds: int) -> tuple[float, floa
     return statistics.median(ordered), ordered[max(0, int(len(ordered) * 0.95) - 1)]
 
 
-def _criteria() -> scoring.Criteria:
+def _criteria() -> criteria_module.Criteria:
     limoges = Commune.objects.get(insee=QUERY["pres_de"])
     assert limoges.latitude is not None and limoges.longitude is not None
     return criteria_build(
         profession=QUERY["profession"],
-        stated={key: QUERY.get(key, "") for key in scoring.CRITERIA},
+        stated={key: QUERY.get(key, "") for key in criteria_module.CRITERIA},
         origins=(Origin(limoges.insee, limoges.name, limoges.latitude, limoges.longitude),),
         km={"proximite": float(QUERY["rayon"])},
         offer_kinds=(QUERY["types"],),
@@ -120,7 +121,9 @@ def _floor_weights(ranking: scoring.Ranking) -> np.ndarray:
     query = ranking.query
     for key, weight in ranking.weights.items():
         column = (
-            query.column_of(key) or scoring.DISTANCE_CRITERIA.get(key) or stand_ins.get(key, "")
+            query.column_of(key)
+            or criteria_module.DISTANCE_CRITERIA.get(key)
+            or stand_ins.get(key, "")
         )
         weights[COLUMNS[column]] += weight
     return weights
