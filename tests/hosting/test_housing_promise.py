@@ -278,6 +278,14 @@ class TestOneStepRequest:
         page = client.get(offer.get_absolute_url()).text
         assert reverse("hosting:booking_request", args=[promised.pk]) not in page
 
+    def test_the_collectivitys_agent_sees_no_request_button_for_its_own_housing(
+        self, client, offer, promised, agent
+    ):
+        client.force_login(agent)
+        page = client.get(offer.get_absolute_url()).text
+        assert reverse("hosting:booking_request", args=[promised.pk]) not in page
+        assert "Logement offert par Commune de Felletin" in page
+
     def test_a_visitor_is_asked_to_log_in(self, client, offer, promised):
         page = client.get(offer.get_absolute_url()).text
         assert "Connectez-vous pour demander ce logement" in page

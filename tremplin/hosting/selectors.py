@@ -312,12 +312,22 @@ def offer_support_panel(*, user: User | AnonymousUser, offer: Offer, is_member: 
         for s in supports
         if s.status == SupportStatus.ACCEPTED and s.housing is not None and s.covers_from
     ]
+    # The collectivité's own agents do not ask for their housing; its calendar is theirs.
+    agent_of = set(
+        user.memberships.filter(
+            organisation_id__in=[s.collectivity_id for s in housed]
+        ).values_list("organisation_id", flat=True)
+        if user.is_authenticated and housed
+        else []
+    )
     panel: dict = {
         "proposals": [],
         "request_form": None,
         "stay_links": [s.collectivity for s in supports if s.status == SupportStatus.ACCEPTED],
         # One-step requests of each promised housing, for the offer's dates it covers.
-        "housing_requests": my_requests_for(user, housed) if not is_member else [],
+        "housing_requests": []
+        if is_member
+        else my_requests_for(user, [s for s in housed if s.collectivity_id not in agent_of]),
     }
     if is_member and offer.is_public and offer.commune is not None:
         panel["proposals"] = [s for s in supports if s.status == SupportStatus.PROPOSED]
