@@ -37,11 +37,17 @@ def test_a_welcome_package_from_the_agent_to_a_professionals_stay(browser: Brows
     felletin = CommuneFactory(insee="23079", name="Felletin", latitude=45.88, longitude=2.17)
     collectivity = collectivity_for(felletin)
     agent = agent_of(collectivity)
-    offer = OfferFactory(published=True, commune=felletin, title="Remplacement d’été à Felletin")
+    today = timezone.localdate()
+    offer = OfferFactory(
+        published=True,
+        commune=felletin,
+        title="Remplacement d’été à Felletin",
+        start_date=today + timedelta(days=10),
+        end_date=today + timedelta(days=17),
+    )
     health_member = MembershipFactory(organisation=offer.organisation).user
     camille = UserFactory(professional=True, first_name="Camille")
     hugo = UserFactory(professional=True, first_name="Hugo")
-    today = timezone.localdate()
     start, end = today + timedelta(days=10), today + timedelta(days=17)
 
     page = browser.new_page(locale="fr-FR", accept_downloads=True)
@@ -69,7 +75,7 @@ def test_a_welcome_package_from_the_agent_to_a_professionals_stay(browser: Brows
     page.get_by_label("au", exact=True).fill((today + timedelta(days=60)).isoformat())
     page.get_by_role("button", name="Ouvrir la période").click()
     expect(page.get_by_text("Période de disponibilité ouverte.")).to_be_visible()
-    expect(page.locator(".tremplin-day--available").first).to_be_visible()
+    expect(page.locator(".tremplin-day--free").first).to_be_visible()
 
     page.goto(f"{base}/accueil/{collectivity.pk}/activites/nouvelle/")
     page.get_by_label("Activité").fill("Visite du bourg avec le maire")

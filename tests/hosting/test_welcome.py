@@ -34,7 +34,8 @@ def day(offset: int):
 
 @pytest.fixture
 def offer(commune):
-    return OfferFactory(published=True, commune=commune)
+    """Dates within the factory housing's open period: a housing can be promised for them."""
+    return OfferFactory(published=True, commune=commune, start_date=day(10), end_date=day(20))
 
 
 @pytest.fixture
@@ -163,7 +164,7 @@ class TestHousing:
         )
         assert housing.periods.count() == 1
         page = client.get(reverse("hosting:housing", args=[housing.pk]))
-        assert "tremplin-day--available" in page.text
+        assert "tremplin-day--free" in page.text
 
 
 class TestSupports:

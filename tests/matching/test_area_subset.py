@@ -9,11 +9,10 @@ import numpy as np
 import pytest
 
 from tests.matching.test_properties import random_criteria, synthetic_matrix
-from tremplin.matching.areas import Area
+from tremplin.matching.areas import FRANCE, Area
 from tremplin.matching.criteria import CRITERIA, Importance
 from tremplin.matching.matrix import CommuneMatrix, with_area_groups
 from tremplin.matching.rows import Rows, runs_of
-from tremplin.matching.areas import FRANCE
 from tremplin.matching.scoring import Query, _top_of_many, active_criteria, rank, top
 
 SEEDS = range(6)

@@ -132,8 +132,18 @@ class PeriodForm(BaseForm):
 
 
 class BookingForm(BaseForm):
+    """A candidate's request of a housing for a date range (the month calendar as help)."""
+
     start = forms.DateField(label=_("Arrivée"), widget=DateInput())
     end = forms.DateField(label=_("Départ"), widget=DateInput())
+    # The offer the request comes from: back to it once sent.
+    annonce = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", _("La date de départ doit suivre la date d’arrivée."))
+        return data
 
 
 class ActivityForm(BaseModelForm):

@@ -11,11 +11,21 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tremplin.hosting.dates import date_range_text
 from tremplin.offers.models import Offer
 from tremplin.organisations.models import Organisation
 from tremplin.territories.models import Commune
 
 MAX_STAY_NIGHTS = 120
+
+
+def offer_stay_dates(offer: Offer) -> tuple[date, date] | None:
+    """The arrival and departure a housing must cover for an offer: its start date and its end
+    date (a one-day offer needs the night of that day); None when the offer has no start or no
+    end date, since a housing can only be promised for dates."""
+    if offer.start_date is None or offer.end_date is None:
+        return None
+    return offer.start_date, max(offer.end_date, offer.start_date + timedelta(days=1))
 
 
 class StrongPoint(models.TextChoices):
@@ -279,6 +289,10 @@ class OfferSupport(models.Model):
         Housing, null=True, blank=True, on_delete=models.SET_NULL, related_name="supports"
     )
     activities = models.ManyToManyField(Activity, blank=True, related_name="supports")
+    # The promise a housing support makes: the dates the housing is open and free within the
+    # offer's dates (arrival, departure), checked when the support is proposed or accepted.
+    covers_from = models.DateField(_("logement offert du"), null=True, blank=True)
+    covers_until = models.DateField(_("logement offert jusqu’au"), null=True, blank=True)
     personal_welcome = models.BooleanField(_("accueil personnalisé"), default=True)
     message = models.TextField(_("message"), blank=True, max_length=2000)
     status = models.CharField(max_length=10, choices=SupportStatus.choices)
@@ -296,6 +310,21 @@ class OfferSupport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.collectivity} → {self.offer}"
+
+    @property
+    def cover_text(self) -> str:
+        """« du 1er au 31 juillet 2027 », or "" for a support without dated housing."""
+        if self.housing_id is None or self.covers_from is None or self.covers_until is None:
+            return ""
+        return date_range_text(self.covers_from, self.covers_until)
+
+    @property
+    def covers_part_only(self) -> bool:
+        """The housing is promised for part of the offer's dates only."""
+        dates = offer_stay_dates(self.offer)
+        if dates is None or self.covers_from is None or self.covers_until is None:
+            return False
+        return (self.covers_from, self.covers_until) != dates
 
 
 class Stay(models.Model):

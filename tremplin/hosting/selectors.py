@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tremplin.accounts.models import User
+from tremplin.hosting.dates import month_add, month_text
 from tremplin.hosting.models import (
     Activity,
     BookedNight,
@@ -85,31 +86,171 @@ def offers_in_area(organisation: Organisation) -> QuerySet[Offer]:
 def accepted_supports(offer: Offer) -> list[OfferSupport]:
     return list(
         offer.supports.filter(status=SupportStatus.ACCEPTED).select_related(
-            "collectivity", "housing"
+            "collectivity", "housing", "offer"
         )
     )
 
 
-def night_calendar(housing: Housing, *, start: date, days: int) -> list[tuple[date, str]]:
-    """Each day from `start`: "available", "booked" or "closed" (outside every period)."""
-    end = start + timedelta(days=days)
+@dataclass(frozen=True)
+class HousingCover:
+    """What a housing can promise between an arrival and a departure: the longest run of nights
+    it is open and free (`start`, `end` as arrival and departure), or why it promises none:
+    "closed" (no open night) or "full" (every open night taken)."""
+
+    start: date | None
+    end: date | None
+    refusal: str = ""
+
+
+def housing_cover(housing: Housing, *, start: date, end: date) -> HousingCover:
     booked = set(
         BookedNight.objects.filter(housing=housing, night__gte=start, night__lt=end).values_list(
             "night", flat=True
         )
     )
     periods = list(housing.periods.filter(end__gt=start, start__lt=end))
-    calendar = []
-    for offset in range(days):
-        day = start + timedelta(days=offset)
-        if day in booked:
-            state = "booked"
-        elif any(p.start <= day < p.end for p in periods):
-            state = "available"
-        else:
-            state = "closed"
-        calendar.append((day, state))
-    return calendar
+    best: tuple[date, date] | None = None
+    run_start: date | None = None
+    any_open = False
+    night = start
+    while night <= end:
+        is_open = night < end and any(p.start <= night < p.end for p in periods)
+        any_open = any_open or is_open
+        if is_open and night not in booked:
+            run_start = run_start or night
+        elif run_start is not None:
+            # The first of equally long runs wins: the earliest dates are the ones promised.
+            if best is None or (night - run_start) > (best[1] - best[0]):
+                best = (run_start, night)
+            run_start = None
+        night += timedelta(days=1)
+    if best is not None:
+        return HousingCover(start=best[0], end=best[1])
+    return HousingCover(start=None, end=None, refusal="full" if any_open else "closed")
+
+
+@dataclass
+class CalendarDay:
+    """One night of a housing's month: "free", "full" or "closed", the places left, and the
+    names an agent sees (guests, pending requests) or the candidate's own pending request."""
+
+    day: date
+    state: str
+    places: int
+    pending: list[str]
+    guests: list[str]
+    mine_pending: bool = False
+
+    @property
+    def css_state(self) -> str:
+        if self.state == "free" and (self.pending or self.mine_pending):
+            return "pending"
+        return self.state
+
+
+@dataclass
+class CalendarMonth:
+    year: int
+    month: int
+    weeks: list[list[CalendarDay | None]]
+
+    @property
+    def caption(self) -> str:
+        return month_text(self.year, self.month)
+
+
+def _person(user: User) -> str:
+    return user.get_full_name() or user.email
+
+
+def housing_months(
+    housing: Housing, *, first: date, count: int, viewer: User | AnonymousUser, agent: bool
+) -> list[CalendarMonth]:
+    """`count` months of the housing from the month of `first`, one table each, weeks from
+    Monday: three queries whatever the number of months. Guests' and requesters' names are for
+    the collectivité's agents only; a candidate sees their own pending request, nobody else's."""
+    start = first.replace(day=1)
+    end = month_add(start, count)
+    periods = list(housing.periods.filter(end__gt=start, start__lt=end))
+    booked = {
+        night: booking
+        for night, booking in (
+            (row.night, row.booking)
+            for row in BookedNight.objects.filter(
+                housing=housing, night__gte=start, night__lt=end
+            ).select_related("booking__professional")
+        )
+    }
+    pending = list(
+        Booking.objects.filter(
+            housing=housing, status=BookingStatus.REQUESTED, start__lt=end, end__gt=start
+        ).select_related("professional")
+    )
+    viewer_pk = viewer.pk if viewer.is_authenticated else None
+    months = []
+    month_start = start
+    while month_start < end:
+        next_month = month_add(month_start, 1)
+        days: list[CalendarDay | None] = [None] * month_start.weekday()
+        day = month_start
+        while day < next_month:
+            asked = [b for b in pending if b.start <= day < b.end]
+            if day in booked:
+                state, places = "full", 0
+            elif any(p.start <= day < p.end for p in periods):
+                state, places = "free", housing.capacity
+            else:
+                state, places = "closed", 0
+            days.append(
+                CalendarDay(
+                    day=day,
+                    state=state,
+                    places=places,
+                    pending=[_person(b.professional) for b in asked] if agent else [],
+                    guests=[_person(booked[day].professional)] if agent and day in booked else [],
+                    mine_pending=any(b.professional_id == viewer_pk for b in asked),
+                )
+            )
+            day += timedelta(days=1)
+        days += [None] * (-len(days) % 7)
+        weeks = [days[i : i + 7] for i in range(0, len(days), 7)]
+        months.append(CalendarMonth(year=month_start.year, month=month_start.month, weeks=weeks))
+        month_start = next_month
+    return months
+
+
+def my_requests_for(
+    user: User | AnonymousUser, supports: list[OfferSupport]
+) -> list[tuple[OfferSupport, Booking | None]]:
+    """Each housing support with the user's live request (asked or accepted) of its housing
+    overlapping the promised dates, if any: one query."""
+    mine: list[Booking] = []
+    if user.is_authenticated and supports:
+        mine = list(
+            Booking.objects.filter(
+                professional=user,
+                housing_id__in=[s.housing_id for s in supports],
+                status__in=[BookingStatus.REQUESTED, BookingStatus.ACCEPTED],
+            ).order_by("start")
+        )
+    return [
+        (
+            support,
+            next(
+                (
+                    b
+                    for b in mine
+                    if b.housing_id == support.housing_id
+                    and support.covers_from is not None
+                    and support.covers_until is not None
+                    and b.start < support.covers_until
+                    and b.end > support.covers_from
+                ),
+                None,
+            ),
+        )
+        for support in supports
+    ]
 
 
 def bookings_to_decide(organisation: Organisation) -> QuerySet[Booking]:
@@ -165,11 +306,28 @@ def offer_support_panel(*, user: User | AnonymousUser, offer: Offer, is_member: 
     organisation; links to plan a stay with each supporting collectivité for everyone."""
     from tremplin.hosting.forms import SupportRequestForm
 
-    supports = list(offer.supports.select_related("collectivity", "housing"))
+    supports = list(offer.supports.select_related("collectivity", "housing", "offer"))
+    housed = [
+        s
+        for s in supports
+        if s.status == SupportStatus.ACCEPTED and s.housing is not None and s.covers_from
+    ]
+    # The collectivité's own agents do not ask for their housing; its calendar is theirs.
+    agent_of = set(
+        user.memberships.filter(
+            organisation_id__in=[s.collectivity_id for s in housed]
+        ).values_list("organisation_id", flat=True)
+        if user.is_authenticated and housed
+        else []
+    )
     panel: dict = {
         "proposals": [],
         "request_form": None,
         "stay_links": [s.collectivity for s in supports if s.status == SupportStatus.ACCEPTED],
+        # One-step requests of each promised housing, for the offer's dates it covers.
+        "housing_requests": []
+        if is_member
+        else my_requests_for(user, [s for s in housed if s.collectivity_id not in agent_of]),
     }
     if is_member and offer.is_public and offer.commune is not None:
         panel["proposals"] = [s for s in supports if s.status == SupportStatus.PROPOSED]

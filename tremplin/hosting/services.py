@@ -18,6 +18,7 @@ from tremplin.accounts.models import User
 from tremplin.core.emails import email_send
 from tremplin.core.images import image_clean
 from tremplin.hosting import selectors
+from tremplin.hosting.dates import date_range_text
 from tremplin.hosting.models import (
     MAX_STAY_NIGHTS,
     Activity,
@@ -35,6 +36,7 @@ from tremplin.hosting.models import (
     SupportStatus,
     TerritoryPage,
     TerritoryPhoto,
+    offer_stay_dates,
 )
 from tremplin.offers.events import offer_event_emit
 from tremplin.offers.models import Offer, OfferEventKind, OfferStatus
@@ -293,6 +295,34 @@ def _check_support(offer: Offer, collectivity: Organisation, housing: Housing | 
         raise ValidationError(_("Ce logement n’appartient pas à votre collectivité."))
 
 
+def _housing_promise(offer: Offer, housing: Housing) -> tuple[date, date]:
+    """The dates a housing support promises: the offer's dates, or the part of them the
+    housing is open and free. A housing open on none of them cannot be promised."""
+    dates = offer_stay_dates(offer)
+    if dates is None:
+        raise ValidationError(
+            _(
+                "Cette annonce n’a pas de date de début et de fin : un logement ne peut être "
+                "promis que pour des dates. La structure doit d’abord les préciser."
+            )
+        )
+    cover = selectors.housing_cover(housing, start=dates[0], end=dates[1])
+    if cover.start is None or cover.end is None:
+        context = {"name": housing.name, "dates": date_range_text(*dates)}
+        if cover.refusal == "full":
+            raise ValidationError(
+                _("« %(name)s » est complet aux dates de l’annonce (%(dates)s).") % context
+            )
+        raise ValidationError(
+            _(
+                "« %(name)s » n’est ouvert à aucune date de l’annonce (%(dates)s) : ouvrez "
+                "d’abord une période de disponibilité qui les couvre."
+            )
+            % context
+        )
+    return cover.start, cover.end
+
+
 def support_propose(
     *,
     offer: Offer,
@@ -311,9 +341,13 @@ def support_propose(
     existing = OfferSupport.objects.filter(offer=offer, collectivity=collectivity).first()
     if existing is not None and existing.status in {SupportStatus.ACCEPTED, SupportStatus.PROPOSED}:
         raise ValidationError(_("Votre collectivité soutient déjà cette annonce ou l’a proposé."))
+    covers: tuple[date | None, date | None] = (None, None)
+    if housing is not None:
+        covers = _housing_promise(offer, housing)
     with transaction.atomic():
         support = existing or OfferSupport(offer=offer, collectivity=collectivity)
         support.housing = housing
+        support.covers_from, support.covers_until = covers
         support.personal_welcome = personal_welcome
         support.message = text_without_html(message, field="message")
         support.status = SupportStatus.PROPOSED
@@ -372,8 +406,14 @@ def support_decide(
             _require_verified(support.collectivity)
             _check_support(support.offer, support.collectivity, housing)
             support.housing = housing
-            support.save(update_fields=["housing"])
             support.activities.set(activities)
+        if accept:
+            # Checked again when a proposal is accepted: the housing may have filled since.
+            covers: tuple[date | None, date | None] = (None, None)
+            if support.housing is not None:
+                covers = _housing_promise(support.offer, support.housing)
+            support.covers_from, support.covers_until = covers
+            support.save(update_fields=["housing", "covers_from", "covers_until"])
         support.status = SupportStatus.ACCEPTED if accept else SupportStatus.DECLINED
         support.decided_at = timezone.now()
         support.save(update_fields=["status", "decided_at"])

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/soutenir/<int:offer_pk>/", views.support_propose, name="support_propose"),
     path("<int:pk>/sejour/", views.stay_new, name="stay_new"),
     path("logements/<int:pk>/", views.housing, name="housing"),
+    path("logements/<int:pk>/demande/", views.booking_request, name="booking_request"),
     path("logements/<int:housing_pk>/periodes/", views.period_add, name="period_add"),
     path("reservations/<int:booking_pk>/decision/", views.booking_decide, name="booking_decide"),
     path("soutiens/<int:support_pk>/decision/", views.support_decide, name="support_decide"),

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -12,8 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from tremplin.accounts.http import AuthenticatedHttpRequest
 from tremplin.accounts.permissions import redirect_to_professional_profile
 from tremplin.hosting import selectors, services
+from tremplin.hosting.dates import month_add
 from tremplin.hosting.forms import (
     ActivityForm,
+    BookingForm,
     FeedbackForm,
     HousingForm,
     InstallationForm,
@@ -98,11 +100,34 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_not_required
-@require_safe
-def housing(request: HttpRequest, pk: int) -> HttpResponse:
-    housing = get_object_or_404(Housing.objects.select_related("organisation", "commune"), pk=pk)
+CALENDAR_MONTHS = 3
+
+
+def _calendar_first_month(value: str) -> date:
+    """The first month shown, from `?mois=2027-07`; this month for anything else."""
+    today = timezone.localdate()
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        first = date(year, month, 1)
+    except ValueError:
+        return today.replace(day=1)
+    # Two years either way: enough to look back at stays and ahead at semesters.
+    if abs((first.year - today.year) * 12 + first.month - today.month) > 24:
+        return today.replace(day=1)
+    return first
+
+
+def _housing_page(
+    request: HttpRequest, housing: Housing, *, booking_form: BookingForm | None = None
+) -> HttpResponse:
     _organisation, agent = _public_collectivity(request, housing.organisation_id)
+    first = _calendar_first_month(request.GET.get("mois", ""))
+    if booking_form is not None and booking_form.is_bound:
+        # A refused request: the calendar opens at the month asked for.
+        asked = getattr(booking_form, "cleaned_data", {}).get("start")
+        first = _calendar_first_month(f"{asked:%Y-%m}") if asked else first
+    if booking_form is None and request.user.is_authenticated and not agent:
+        booking_form = BookingForm()
     return render(
         request,
         "hosting/housing.html",
@@ -110,10 +135,52 @@ def housing(request: HttpRequest, pk: int) -> HttpResponse:
             "housing": housing,
             "is_agent": agent,
             "periods": housing.periods.filter(end__gte=timezone.localdate()),
-            "calendar": selectors.night_calendar(housing, start=timezone.localdate(), days=90),
+            "months": selectors.housing_months(
+                housing, first=first, count=CALENDAR_MONTHS, viewer=request.user, agent=agent
+            ),
+            "previous_month": f"{month_add(first, -CALENDAR_MONTHS):%Y-%m}",
+            "next_month": f"{month_add(first, CALENDAR_MONTHS):%Y-%m}",
             "period_form": PeriodForm() if agent else None,
+            "booking_form": None if agent else booking_form,
         },
+        status=400 if booking_form is not None and booking_form.is_bound else 200,
     )
+
+
+@login_not_required
+@require_safe
+def housing(request: HttpRequest, pk: int) -> HttpResponse:
+    housing = get_object_or_404(Housing.objects.select_related("organisation", "commune"), pk=pk)
+    return _housing_page(request, housing)
+
+
+@require_POST
+def booking_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A candidate asks for a housing for a date range: from the offer page in one click (its
+    promised dates prefilled), or from the housing page with the calendar. A refusal shows the
+    housing page again with the dates typed and the reason."""
+    housing = get_object_or_404(Housing.objects.select_related("organisation", "commune"), pk=pk)
+    _public_collectivity(request, housing.organisation_id)
+    form = BookingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.booking_request(
+                housing=housing,
+                professional=request.user,
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Demande envoyée pour « %(name)s » : la collectivité vous répondra par e-mail.")
+                % {"name": housing.name},
+            )
+            offer = Offer.objects.published().filter(pk=form.cleaned_data["annonce"] or 0).first()
+            return redirect(offer or housing)
+    return _housing_page(request, housing, booking_form=form)
 
 
 # Collectivité agents --------------------------------------------------------------------------------
