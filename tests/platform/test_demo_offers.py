@@ -6,12 +6,10 @@ import pytest
 from django.utils import timezone
 
 from tests.organisations.factories import OrganisationFactory
-from tests.platform.demo import load_demo
 from tests.territories.factories import CommuneFactory
 from tremplin.core.professions import Profession
 from tremplin.offers.models import Offer, OfferKind, OfferStatus
 from tremplin.offers.services import offer_denormalise
-from tremplin.organisations.models import Organisation, OrganisationStatus
 from tremplin.platform.demo import offers as demo
 from tremplin.platform.demo.offers import offers_generate
 from tremplin.territories.models import DataSource, IndicatorValue
@@ -130,32 +128,3 @@ def test_it_prefers_communes_with_few_doctors(communes):
 def test_it_refuses_to_invent_places(db):
     with pytest.raises(ValueError, match="commune"):
         generate(3, organisations=[OrganisationFactory(verified=True)])
-
-
-def test_load_demo_publishes_demo_offers_once(communes, monkeypatch):
-    output = load_demo(monkeypatch)
-
-    assert "36 demo offers published" in output
-    organisations = Organisation.objects.filter(offers__isnull=False).distinct()
-    assert sorted(o.name for o in organisations) == [
-        "Cabinet infirmier des Combrailles (démonstration)",
-        "Centre de santé du Pays de Guéret (démonstration)",
-        "MSP du Plateau de Millevaches (démonstration)",
-    ]
-    assert {o.status for o in organisations} == {OrganisationStatus.VERIFIED}
-    for organisation in organisations:
-        assert organisation.memberships.filter(user__email__startswith="martin@").exists()
-    assert Offer.objects.filter(is_demo=True, status=OfferStatus.PUBLISHED).count() == 36
-
-    again = load_demo(monkeypatch)
-    assert "demo offers" not in again
-    assert Offer.objects.count() == 36
-
-
-def test_load_demo_skips_offers_when_asked_or_without_communes(monkeypatch, db):
-    assert "demo offers published" not in load_demo(monkeypatch)
-    assert Offer.objects.count() == 0
-
-    CommuneFactory(insee="23096", name="Guéret")
-    load_demo(monkeypatch, "0")
-    assert Offer.objects.count() == 0

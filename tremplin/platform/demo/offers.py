@@ -1,6 +1,6 @@
-"""Realistic generated offers over the real communes of the database: the demonstration data of
-`load_demo` and the 100,000 offers of the benchmarks. Nothing here is shown as real: demo offers
-carry `is_demo` and a « Démonstration » badge."""
+"""Realistic generated offers over the real communes of the database: the 100,000 offers of the
+benchmarks (`load_demo` writes the hand-written story of story.py instead). Nothing here is shown
+as real: generated offers carry `is_demo` and a « Démonstration » badge."""
 
 import bisect
 import functools
