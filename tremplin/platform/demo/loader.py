@@ -28,6 +28,7 @@ from tremplin.hosting.models import (
     StayFeedback,
     SupportStatus,
     TerritoryPage,
+    offer_stay_dates,
 )
 from tremplin.hosting.services import INSTALLATION_CHECK_MONTHS
 from tremplin.offers.events import offer_event_emit
@@ -356,10 +357,17 @@ def _supports(
             and housing_covers(housing, start=offer.start_date, end=offer.end_date)
         ):
             raise ValueError(f"Demo support {backing.offer} → {backing.collectivity} is not valid.")
+        # The dates promised, as support_propose records them (shown on the badge, requested
+        # in one step): all the offer's, its housing open for them (checked above) — the
+        # demo's own stays booked since are the promise kept, not a reason to promise less.
+        dates = offer_stay_dates(offer)
+        assert dates is not None  # checked above
         support, _created = OfferSupport.objects.update_or_create(
             offer=offer,
             collectivity=collectivity,
             defaults={
+                "covers_from": dates[0],
+                "covers_until": dates[1],
                 "housing": housing,
                 "status": SupportStatus.ACCEPTED,
                 "personal_welcome": True,
