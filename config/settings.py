@@ -30,14 +30,18 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "django-insecure-development-key-never-use-it-in-production"
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+# HOST: the address `make run` listens on (scripts/serve), allowed too when set.
+_HOST = env_str("HOST").strip("[]")
+_HOST = f"[{_HOST}]" if ":" in _HOST else _HOST  # IPv6, as written in a URL
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", *([_HOST] if _HOST else [])]
+)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 # Public address used in emails, feeds and links sent outside the site.
 # By default the address `make run` serves (HOST/PORT, read by scripts/serve too), so that the
 # links of development emails open.
-SITE_URL = env_str(
-    "SITE_URL", f"http://{env_str('HOST') or '127.0.0.1'}:{env_str('PORT') or '8000'}"
-).rstrip("/")
+_SERVED_AT = f"http://{_HOST or '127.0.0.1'}:{env_str('PORT') or '8000'}"
+SITE_URL = env_str("SITE_URL", _SERVED_AT).rstrip("/")
 SITE_NAME = "Tremplin"
 
 INSTALLED_APPS = [
