@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, re_path
 from django.views.decorators.http import require_safe
@@ -26,7 +26,7 @@ def _require_debug() -> None:
 
 @login_not_required
 @require_safe
-def media(request: HttpRequest, path: str) -> HttpResponse:
+def media(request: HttpRequest, path: str) -> HttpResponse | FileResponse:
     _require_debug()
     root = Path(settings.MEDIA_ROOT).resolve()
     wanted = (root / path).resolve()

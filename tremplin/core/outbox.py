@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage as MimeMessage
 from pathlib import Path
-from typing import Any, TextIO, cast
+from typing import Any, TextIO
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -64,12 +64,12 @@ class OutboxEmail:
 
 
 def _parse(name: str, raw: bytes) -> OutboxEmail:
-    message = cast(MimeMessage, email.message_from_bytes(raw, policy=email.policy.default))
+    message: MimeMessage = email.message_from_bytes(raw, policy=email.policy.default)
     parts = {}
     for kind in ("plain", "html"):
         part = message.get_body(preferencelist=(kind,))
         # get_content() undoes quoted-printable and base64: the body as it was written.
-        parts[kind] = part.get_content() if part is not None else ""  # type: ignore[attr-defined]
+        parts[kind] = part.get_content() if part is not None else ""
     date = message["Date"]
     return OutboxEmail(
         name=name,
