@@ -17,7 +17,7 @@ def email_batch_add(
     """Add one change; returns when the batch leaves if this change opened it (the caller
     schedules the sending then), None if it joined a batch already planned."""
     planned = (
-        PendingEmailItem.objects.filter(batch=batch, sent_at__isnull=True)
+        PendingEmailItem.objects.filter(batch=batch)
         .order_by("due_at")
         .values_list("due_at", flat=True)
         .first()
@@ -28,31 +28,31 @@ def email_batch_add(
 
 
 def email_batch_take(*, batch: str, now: datetime) -> list[PendingEmailItem]:
-    """The batch's unsent items once its window is over, marked sent; [] before (or when a
-    second run finds them gone). Call it inside the transaction that queues the email."""
+    """The batch's items once its window is over, taken out of the table; [] before (or when
+    a second run finds them gone). Call it inside the transaction that queues the email."""
     items = list(
         PendingEmailItem.objects.select_for_update()
-        .filter(batch=batch, sent_at__isnull=True)
+        .filter(batch=batch)
         .order_by("created_at", "pk")
     )
     if not items or min(item.due_at for item in items) > now:
         return []
-    PendingEmailItem.objects.filter(pk__in=[item.pk for item in items]).update(sent_at=now)
+    PendingEmailItem.objects.filter(pk__in=[item.pk for item in items]).delete()
     return items
 
 
 def email_batches_due(*, prefix: str, now: datetime) -> list[str]:
-    """The batches (whose name starts with `prefix`) whose window is over and still unsent."""
+    """The batches (whose name starts with `prefix`) whose window is over."""
     return sorted(
         set(
-            PendingEmailItem.objects.filter(
-                batch__startswith=prefix, sent_at__isnull=True, due_at__lte=now
-            ).values_list("batch", flat=True)
+            PendingEmailItem.objects.filter(batch__startswith=prefix, due_at__lte=now).values_list(
+                "batch", flat=True
+            )
         )
     )
 
 
 def email_batch_drop(*, batch: str) -> int:
-    """Forget a batch's unsent items (its subject was anonymised or deleted)."""
-    deleted, _rows = PendingEmailItem.objects.filter(batch=batch, sent_at__isnull=True).delete()
+    """Forget a batch (its subject was anonymised or deleted)."""
+    deleted, _rows = PendingEmailItem.objects.filter(batch=batch).delete()
     return deleted

@@ -13,17 +13,16 @@ class SentEmail(models.Model):
 
 class PendingEmailItem(models.Model):
     """One change waiting to leave with the others of its batch in a single email (several
-    status changes of an application within minutes: one email). See core/batches.py."""
+    status changes of an application within minutes: one email). See core/batches.py. Deleted
+    when its email is queued: the table holds only what is still to send."""
 
     batch = models.CharField(max_length=200, db_index=True)
     payload = models.JSONField(default=dict)
     created_at = models.DateTimeField()
-    due_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(db_index=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["sent_at", "due_at"], name="core_pending_due")]
 
     def __str__(self) -> str:
         return self.batch
