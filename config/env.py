@@ -77,3 +77,35 @@ def database_from_url(url: str, *, base_dir: Path) -> dict:
     raise ImproperlyConfigured(
         f"DATABASE_URL={url!r}: unsupported scheme {parts.scheme!r} (use sqlite:// or postgres://)."
     )
+
+
+def media_storage_from_env() -> dict:
+    """The STORAGES["default"] entry (public uploads): the local MEDIA_ROOT unless
+    MEDIA_STORAGE=s3, then an S3-compatible bucket (AWS, Scaleway, OVHcloud, MinIO…) read from
+    the S3_* variables. The private files (CVs) never go there: they keep their own storage."""
+    kind = env_str("MEDIA_STORAGE", "filesystem").strip().lower() or "filesystem"
+    if kind == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ImproperlyConfigured(f"MEDIA_STORAGE={kind!r}: expected filesystem or s3.")
+    bucket = env_str("S3_BUCKET_NAME")
+    if not bucket:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET_NAME.")
+    options: dict[str, object] = {
+        "bucket_name": bucket,
+        # Public photos: plain URLs that browsers and partners can cache, no expiring signature.
+        "querystring_auth": False,
+        "file_overwrite": False,
+        "default_acl": env_str("S3_DEFAULT_ACL") or None,
+    }
+    for option, name in [
+        ("endpoint_url", "S3_ENDPOINT_URL"),
+        ("region_name", "S3_REGION_NAME"),
+        ("access_key", "S3_ACCESS_KEY_ID"),
+        ("secret_key", "S3_SECRET_ACCESS_KEY"),
+        ("custom_domain", "S3_CUSTOM_DOMAIN"),
+        ("location", "S3_LOCATION"),
+    ]:
+        if value := env_str(name):
+            options[option] = value
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}

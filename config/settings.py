@@ -9,7 +9,14 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from config.env import database_from_url, env_bool, env_int, env_list, env_str
+from config.env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    media_storage_from_env,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Set by the test configuration (`env` in pyproject.toml, applied by pytest-env), never
@@ -23,10 +30,18 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "django-insecure-development-key-never-use-it-in-production"
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+# HOST: the address `make run` listens on (scripts/serve), allowed too when set.
+_HOST = env_str("HOST").strip("[]")
+_HOST = f"[{_HOST}]" if ":" in _HOST else _HOST  # IPv6, as written in a URL
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", *([_HOST] if _HOST else [])]
+)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 # Public address used in emails, feeds and links sent outside the site.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# By default the address `make run` serves (HOST/PORT, read by scripts/serve too), so that the
+# links of development emails open.
+_SERVED_AT = f"http://{_HOST or '127.0.0.1'}:{env_str('PORT') or '8000'}"
+SITE_URL = env_str("SITE_URL", _SERVED_AT).rstrip("/")
 SITE_NAME = "Tremplin"
 
 INSTALLED_APPS = [
@@ -150,13 +165,18 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # CVs and attachments: outside MEDIA_ROOT, never served by URL (see applications/storage.py).
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
+if PRIVATE_MEDIA_ROOT.resolve().is_relative_to(MEDIA_ROOT.resolve()):
+    # Everything under MEDIA_ROOT is public (the development server, the proxy of
+    # docs/deployment.md): CVs there would be readable by anyone who guesses a name.
+    raise ImproperlyConfigured("PRIVATE_MEDIA_ROOT must not be inside MEDIA_ROOT.")
 # Where the matching matrix is stored once for every process (matching/matrix.py); empty: not
 # stored, each process builds its own (the tests, unless a test sets it).
 MATCHING_MATRIX_DIR = env_str(
     "TREMPLIN_MATRIX_DIR", "" if TESTING else str(BASE_DIR / ".cache" / "matching")
 )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Public uploads (photos): MEDIA_ROOT, or an S3-compatible bucket with MEDIA_STORAGE=s3.
+    "default": media_storage_from_env(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -184,7 +204,8 @@ TASKS = {
     }
 }
 
-# Email: SMTP when EMAIL_HOST is set, otherwise printed on the console (`make run`).
+# Email: SMTP when EMAIL_HOST is set; otherwise, in development, kept in EMAIL_OUTBOX_DIR and shown
+# decoded at /dev/courriels/ and on the console (tremplin/core/outbox.py); else the console.
 _EMAIL_HOST = env_str("EMAIL_HOST")
 MAILERS = {
     "default": (
@@ -200,9 +221,12 @@ MAILERS = {
             },
         }
         if _EMAIL_HOST
+        else {"BACKEND": "tremplin.core.outbox.OutboxEmailBackend"}
+        if DEBUG
         else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     )
 }
+EMAIL_OUTBOX_DIR = Path(env_str("EMAIL_OUTBOX_DIR", str(BASE_DIR / ".cache" / "outbox")))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tremplin <ne-pas-repondre@tremplin.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from tremplin.api.api import public_urls as api_urls
+from tremplin.core.development import development_urlpatterns
 from tremplin.territories import views as territories_views
 
 admin.site.site_header = "Tremplin — administration"
@@ -29,3 +31,6 @@ urlpatterns = [
     path("api/v1/", include((api_urls(), "api"), namespace="api")),
     path("admin/", admin.site.urls),
 ]
+if settings.DEBUG:
+    # Uploaded photos and the email outbox, for `make run` only (tremplin/core/development.py).
+    urlpatterns.append(path("", include((development_urlpatterns(), "development"))))

@@ -6,6 +6,7 @@ must make one of these cases fail."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.applications.factories import ApplicationFactory
 from tests.organisations.factories import MembershipFactory
@@ -93,7 +94,11 @@ def test_the_organisation_makes_each_allowed_move(start, target, mailoutbox):
     assert application.first_answer_at is not None
     system = Message.objects.get(application=application, side=Side.SYSTEM)
     assert system.body == f"Statut de la candidature : {LABELS[target]}."
-    assert [m.to for m in mailoutbox] == [[application.candidate.email]]
+    assert mailoutbox == []  # grouped with the changes of the next minutes
+    services.notifications_send_due(now=timezone.now() + services.STATUS_EMAIL_WINDOW)
+    # « vue » is never emailed; every other move is.
+    expected = [] if target == ApplicationStatus.SEEN else [[application.candidate.email]]
+    assert [m.to for m in mailoutbox] == expected
 
 
 @pytest.mark.django_db

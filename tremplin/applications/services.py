@@ -22,11 +22,22 @@ from tremplin.applications.models import (
     SavedOffer,
     Side,
 )
+from tremplin.core.batches import (
+    email_batch_add,
+    email_batch_drop,
+    email_batch_take,
+    email_batches_due,
+)
 from tremplin.core.emails import email_send
 from tremplin.offers.models import Offer, OfferStatus
 
 # At most one "new messages" email per thread and recipient side in this window.
 EMAIL_BATCH_WINDOW = timedelta(minutes=15)
+# Status changes within this window leave in one email (« en discussion » then « acceptée »
+# a few minutes later, or a decision corrected at once, make one email, not two).
+STATUS_EMAIL_WINDOW = timedelta(minutes=10)
+# Statuses the candidate is not emailed about: « vue » is shown on the application page only.
+SILENT_STATUSES = {ApplicationStatus.SEEN}
 DEFAULT_OTHERS_MESSAGE = _(
     "Merci pour votre candidature et pour l’intérêt que vous avez porté à notre annonce. "
     "Le poste a été pourvu : nous ne pouvons pas y donner suite cette fois-ci, mais nous "
@@ -116,18 +127,63 @@ def application_create(
     return application
 
 
-def _notify_status(application: Application) -> None:
-    if application.candidate is None:
+STATUS_BATCH_PREFIX = "application-status-"
+
+
+def _status_batch(application_id: int) -> str:
+    return f"{STATUS_BATCH_PREFIX}{application_id}"
+
+
+def _notify_status(application: Application, *, message: str) -> None:
+    """Queue the change for the candidate's next status email (none for « vue »)."""
+    from tremplin.applications.tasks import status_notify
+
+    if application.candidate is None or application.status in SILENT_STATUSES:
         return
-    email_send(
-        to=application.candidate.email,
-        template="applications/emails/status",
-        context={"application": application, "link": _link(application)},
-        key=(
-            f"application-{application.pk}-status-{application.status}-"
-            f"{application.status_changed_at.timestamp():.6f}"
-        ),
+    due = email_batch_add(
+        batch=_status_batch(application.pk),
+        payload={"status": application.status, "message": message},
+        window=STATUS_EMAIL_WINDOW,
+        now=application.status_changed_at,
     )
+    if due is not None and default_task_backend.supports_defer:
+        status_notify.using(run_after=due).enqueue(application_id=application.pk)
+    # Otherwise `notifications_send_due` (run by `run_daily` and the tests) sends it when due.
+
+
+def status_notify(*, application_id: int, now: datetime | None = None) -> int:
+    """Send the candidate one email with every status change of the window. Idempotent: the
+    changes are taken once; before the window is over it sends nothing."""
+    now = now or timezone.now()
+    batch = _status_batch(application_id)
+    with transaction.atomic():
+        application = (
+            Application.objects.select_related("offer__organisation", "candidate")
+            .filter(pk=application_id)
+            .first()
+        )
+        if application is None or application.anonymised_at is not None:
+            email_batch_drop(batch=batch)
+            return 0
+        items = email_batch_take(batch=batch, now=now)
+        if not items or application.candidate is None:
+            return 0
+        changes = [
+            {
+                "at": item.created_at,
+                "status": ApplicationStatus(item.payload["status"]).label,
+                "message": item.payload.get("message", ""),
+            }
+            for item in items
+            if item.payload.get("status") in ApplicationStatus.values
+        ]
+        email_send(
+            to=application.candidate.email,
+            template="applications/emails/status",
+            context={"application": application, "changes": changes, "link": _link(application)},
+            key=f"application-{application.pk}-status-{items[-1].pk}",
+        )
+    return len(changes)
 
 
 def _record_answer(application: Application, now: datetime) -> None:
@@ -150,7 +206,7 @@ def _change_status(application: Application, *, status: str, message: str = "") 
         % {"status": application.get_status_display()},
         created_at=now,
     )
-    _notify_status(application)
+    _notify_status(application, message=message)
     return application
 
 
@@ -391,9 +447,13 @@ def thread_notify(*, application_id: int, side: str, now: datetime | None = None
 
 
 def notifications_send_due(*, now: datetime | None = None) -> int:
-    """Every batched email whose window is over (a safety net when a deferred task was lost)."""
+    """Every batched email whose window is over (a safety net when a deferred task was lost,
+    and the only sender when the task backend cannot defer): messages and status changes."""
     now = now or timezone.now()
     sent = 0
+    for batch in email_batches_due(prefix=STATUS_BATCH_PREFIX, now=now):
+        application_id = int(batch.removeprefix(STATUS_BATCH_PREFIX))
+        sent += 1 if status_notify(application_id=application_id, now=now) else 0
     for side in (Side.CANDIDATE, Side.ORGANISATION):
         due = Application.objects.filter(**{f"{side}_email_due_at__lte": now}).values_list(
             "pk", flat=True

@@ -9,6 +9,11 @@ def thread_notify(*, application_id: int, side: str) -> int:
 
 
 @task
+def status_notify(*, application_id: int) -> int:
+    return services.status_notify(application_id=application_id)
+
+
+@task
 def notifications_send_due() -> int:
     return services.notifications_send_due()
 

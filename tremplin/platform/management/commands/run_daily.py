@@ -10,6 +10,7 @@ from tremplin.applications.tasks import applications_anonymise_old, notification
 from tremplin.hosting.tasks import installation_checks_send
 from tremplin.matching.tasks import matching_matrix_store
 from tremplin.offers.tasks import offer_events_dispatch, offers_expire_daily
+from tremplin.platform.tasks import moderation_digest_send
 from tremplin.syndication.tasks import alerts_send_digests, deliveries_send_due
 
 # Quoted: Task is generic for the type checker only.
@@ -21,6 +22,8 @@ DAILY: "list[Task[[], Any]]" = [
     installation_checks_send,
     deliveries_send_due,
     alerts_send_digests,
+    # After the expiry above: what still waits for the moderators today.
+    moderation_digest_send,
     # Last: the matrix of the day's data (offers expired above), stored for every web process.
     matching_matrix_store,
 ]
@@ -30,7 +33,7 @@ class Command(BaseCommand):
     help = (
         "Queue (or run with --now) the daily jobs: offer expiry and its warnings, anonymisation "
         "of old applications, offer events left pending, overdue message emails, installation follow-up questions, due "
-        "partner webhooks, alert digests, the matching matrix stored for every web process."
+        "partner webhooks, alert digests, the moderators' digest, the matching matrix stored for every web process."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
