@@ -228,6 +228,7 @@ def funnel_charts(funnel: Funnel) -> list[dict[str, str]]:
             "x": _json([[str(label) for label in STEP_LABELS.values()]]),
             "y": _json([funnel.total.values()]),
             "name": _json([_("Douze derniers mois")]),
+            # Any value of the attribute, "false" included, lays the bars flat: empty leaves it out.
             "horizontal": "true",
         },
         {
@@ -236,7 +237,7 @@ def funnel_charts(funnel: Funnel) -> list[dict[str, str]]:
             "x": _json([months]),
             "y": _json([[row.counts.views for row in funnel.months]]),
             "name": _json([str(STEP_LABELS["views"])]),
-            "horizontal": "false",
+            "horizontal": "",
         },
         {
             "id": "funnel-months",
@@ -244,6 +245,6 @@ def funnel_charts(funnel: Funnel) -> list[dict[str, str]]:
             "x": _json([months] * len(later)),
             "y": _json([[getattr(row.counts, name) for row in funnel.months] for name in later]),
             "name": _json([str(STEP_LABELS[name]) for name in later]),
-            "horizontal": "false",
+            "horizontal": "",
         },
     ]
