@@ -1,7 +1,7 @@
 """Offer page views are buffered in process memory and written in bounded batches."""
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -127,3 +127,20 @@ def test_views_of_an_offer_deleted_before_the_flush_are_dropped_without_failing(
     deleted.delete()
     assert offer_views_flush(views_buffer=views_buffer) == 2
     assert OfferDayViews.objects.aggregate(total=Sum("views"))["total"] == 1
+
+
+def test_a_failed_flush_keeps_the_views_for_the_next_one(monkeypatch):
+    offer = OfferFactory(published=True)
+    views_buffer = ViewBuffer(every_views=2, every_seconds=3600)
+
+    def broken(**kwargs: object) -> None:
+        raise DatabaseError("database locked")
+
+    monkeypatch.setattr(viewcounts, "offer_views_add", broken)
+    offer_view_record(offer=offer, user_agent=BROWSER, views_buffer=views_buffer)
+    assert offer_view_record(offer=offer, user_agent=BROWSER, views_buffer=views_buffer)
+    assert views_buffer.pending == 2
+    assert not OfferDayViews.objects.exists()  # the upserts rolled back with the transaction
+    monkeypatch.undo()
+    assert offer_views_flush(views_buffer=views_buffer) == 2
+    assert OfferDayViews.objects.get(offer=offer).views == 2

@@ -12,6 +12,7 @@ overwrites, so several processes flushing at once add up.
 
 import atexit
 import contextlib
+import logging
 import re
 import threading
 import time
@@ -19,12 +20,14 @@ from collections.abc import Callable
 from datetime import date
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from tremplin.applications.models import OfferDayViews
 from tremplin.offers.models import Offer
 from tremplin.offers.services import offer_views_add
+
+logger = logging.getLogger(__name__)
 
 # Crawlers name themselves; a view by one of them says nothing about interest.
 BOT_PATTERN = re.compile(r"bot|crawl|spider", re.IGNORECASE)
@@ -137,7 +140,12 @@ def offer_view_record(
         return False
     views_buffer = views_buffer or buffer
     if views_buffer.add(offer_id=offer.pk, day=timezone.localdate()):
-        offer_views_flush(views_buffer=views_buffer)
+        try:
+            offer_views_flush(views_buffer=views_buffer)
+        except DatabaseError:
+            # The views are back in the buffer for the next flush; the visitor still gets
+            # the page.
+            logger.exception("Offer views flush failed; kept for the next one")
     return True
 
 
