@@ -12,7 +12,7 @@ RUN_ENV := DEBUG=$${DEBUG:-true}
 DEPLOY_ENV := DEBUG=false HTTPS=true ALLOWED_HOSTS=tremplin.example.org EMAIL_HOST=smtp.example.org \
 	SECRET_KEY=check-deploy-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n')
 
-.PHONY: help install run test mutate quality format lock messages demo bench clean
+.PHONY: help install run test mutate quality format lock messages demo bench clean vendor
 
 help:
 	@echo "make run      install, migrate, load demo data, serve http://\$$HOST:\$$PORT (127.0.0.1:8000 by default; + task worker)"
@@ -23,6 +23,7 @@ help:
 	@echo "make messages refresh and compile translations"
 	@echo "make bench    benchmarks (imports, search, pages) on a scratch database"
 	@echo "make lock     re-resolve requirements.lock from pyproject.toml"
+	@echo "make vendor   refetch the vendored JavaScript (npm, development only; docs/vendor.md)"
 
 $(VENV)/bin/python:
 	@python="$$(scripts/find-python)" || exit 1; \
@@ -88,6 +89,23 @@ bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false SECRET_KEY=bench ALLOWED_HOSTS=testserver $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false SECRET_KEY=bench $(PY) manage.py collectstatic --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false SECRET_KEY=bench ALLOWED_HOSTS=testserver $(PY) manage.py bench
+
+# Vendored browser code (docs/vendor.md): fetched with npm at development time only, the built
+# files are committed so that nobody running Tremplin needs Node.
+DSFR_CHART_VERSION := 2.0.4
+DSFR_CHART_DIR := tremplin/core/static/vendor/dsfr-chart
+vendor:
+	@command -v npm >/dev/null || { echo "make vendor needs npm (development only)"; exit 1; }
+	rm -rf .cache/vendor && mkdir -p .cache/vendor
+	cd .cache/vendor && npm pack --silent @gouvfr/dsfr-chart@$(DSFR_CHART_VERSION) >/dev/null
+	tar -xzf .cache/vendor/gouvfr-dsfr-chart-$(DSFR_CHART_VERSION).tgz -C .cache/vendor
+	rm -rf $(DSFR_CHART_DIR) && mkdir -p $(DSFR_CHART_DIR)/BarChart
+	cp .cache/vendor/package/dist/BarChart/BarChart.js .cache/vendor/package/dist/BarChart/BarChart.css $(DSFR_CHART_DIR)/BarChart/
+	cp .cache/vendor/package/LICENSE $(DSFR_CHART_DIR)/LICENSE
+	printf '%s\n' "# Vendored by make vendor: name version licence (docs/vendor.md)" \
+		"@gouvfr/dsfr-chart $(DSFR_CHART_VERSION) $$(node -p "require('./.cache/vendor/package/package.json').license" 2>/dev/null || echo MIT)" \
+		> $(DSFR_CHART_DIR)/VERSIONS
+	rm -rf .cache/vendor
 
 demo: install
 	$(RUN_ENV) $(PY) manage.py load_demo

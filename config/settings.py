@@ -204,6 +204,11 @@ TASKS = {
     }
 }
 
+# Offer page views are buffered in each process and written at most every N views or N seconds
+# (applications/viewcounts.py): one upsert per offer and day, not one write per page view.
+OFFER_VIEWS_FLUSH_EVERY = env_int("OFFER_VIEWS_FLUSH_EVERY", default=100, minimum=1)
+OFFER_VIEWS_FLUSH_SECONDS = env_int("OFFER_VIEWS_FLUSH_SECONDS", default=60, minimum=0)
+
 # Email: SMTP when EMAIL_HOST is set; otherwise, in development, kept in EMAIL_OUTBOX_DIR and shown
 # decoded at /dev/courriels/ and on the console (tremplin/core/outbox.py); else the console.
 _EMAIL_HOST = env_str("EMAIL_HOST")

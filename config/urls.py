@@ -25,6 +25,8 @@ urlpatterns = [
     path("annonces/", include("tremplin.offers.urls")),
     path("candidatures/", include("tremplin.applications.urls")),
     path("accueil/", include("tremplin.hosting.urls")),
+    # The funnel of a health organisation or a collectivité (hosting/funnel.py).
+    path("resultats/", include("tremplin.hosting.urls_funnel")),
     # Feeds, sitemap.xml, robots.txt, partners (diffusion/), API tokens, alerts (alertes/).
     path("", include("tremplin.syndication.urls")),
     path("langue/", login_not_required(set_language), name="set_language"),

@@ -101,3 +101,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _offer_views_buffer_emptied():
+    """Page views buffered by one test never reach another test's database (nor, at exit, the
+    developer's): each test starts and ends with this process's view buffer empty."""
+    from tremplin.applications.viewcounts import buffer
+
+    buffer.take()
+    yield
+    buffer.take()

@@ -6,20 +6,30 @@ Definitions:
 - *acceptance rate*: accepted (or stay confirmed) applications over those that got a decision
   (accepted, confirmed or declined); `None` while nothing is decided;
 - *time to first answer*: median delay between an application and the organisation's first
-  answer (status change or message); `None` while nobody was answered.
+  answer (status change or message); `None` while nobody was answered;
+- *by month* (`offers_monthly`): views in the month they happened (`OfferDayViews`, written by
+  `viewcounts.py`, up to `OFFER_VIEWS_FLUSH_SECONDS` late), applications in the month they were
+  sent and, among those, the ones accepted (the acceptance itself is not dated: a month's
+  « acceptées » are that month's applications accepted since).
 """
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from statistics import median
 from typing import Any, cast
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
-from tremplin.applications.models import Application, ApplicationStatus
+from tremplin.applications.models import Application, ApplicationStatus, OfferDayViews
+from tremplin.applications.viewcounts import offer_view_record
 from tremplin.offers.models import Offer
 from tremplin.organisations.models import Organisation
+
+# Pages record views through this module (the one they may import from this app).
+__all__ = ["offer_view_record", "offers_metrics", "offers_monthly", "organisation_metrics"]
 
 ACCEPTED = [ApplicationStatus.ACCEPTED, ApplicationStatus.CONFIRMED]
 DECIDED = [*ACCEPTED, ApplicationStatus.DECLINED]
@@ -119,3 +129,53 @@ def applications_metrics(offers: QuerySet[Offer]) -> Metrics:
 
 def organisation_metrics(organisation: Organisation) -> Metrics:
     return applications_metrics(Offer.objects.filter(organisation=organisation))
+
+
+@dataclass
+class MonthCounts:
+    views: int = 0
+    applications: int = 0
+    accepted: int = 0
+
+
+def _month(value: date | datetime) -> date:
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.date().replace(day=1)
+    return value.replace(day=1)
+
+
+def offers_monthly(
+    offer_ids: Iterable[int], *, first_month: date, last_month: date
+) -> dict[tuple[int, date], MonthCounts]:
+    """Views, applications and accepted applications of each offer and month, from the first
+    day of `first_month` to the end of `last_month`, in two queries. Absent keys are zeros."""
+    ids = list(offer_ids)
+    first = first_month.replace(day=1)
+    after = (last_month.replace(day=1) + timedelta(days=32)).replace(day=1)
+    result: dict[tuple[int, date], MonthCounts] = {}
+    views = (
+        OfferDayViews.objects.filter(offer_id__in=ids, day__gte=first, day__lt=after)
+        .annotate(month=TruncMonth("day"))
+        .values("offer_id", "month")
+        .annotate(total=Sum("views"))
+    )
+    for row in views:
+        key = (row["offer_id"], _month(row["month"]))
+        result.setdefault(key, MonthCounts()).views += row["total"]
+    zone = timezone.get_current_timezone()
+    applications = (
+        Application.objects.filter(
+            offer_id__in=ids,
+            created_at__gte=datetime.combine(first, time.min, tzinfo=zone),
+            created_at__lt=datetime.combine(after, time.min, tzinfo=zone),
+        )
+        .annotate(month=TruncMonth("created_at"))
+        .values("offer_id", "month")
+        .annotate(total=Count("pk"), accepted=Count("pk", filter=Q(status__in=ACCEPTED)))
+    )
+    for row in applications:
+        counts = result.setdefault((row["offer_id"], _month(row["month"])), MonthCounts())
+        counts.applications += row["total"]
+        counts.accepted += row["accepted"]
+    return result

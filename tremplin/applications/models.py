@@ -284,3 +284,25 @@ class SavedOffer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ★ {self.offer}"
+
+
+class OfferDayViews(models.Model):
+    """How many times an offer's page was seen on a day (bots and the organisation's own
+    members left out). Written only by `viewcounts.py`, one upsert per offer and day per flush,
+    never once per page view."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="day_views")
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("vues d’une annonce par jour")
+        verbose_name_plural = _("vues des annonces par jour")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offer", "day"], name="one_view_count_per_offer_and_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id} {self.day}: {self.views}"

@@ -74,3 +74,12 @@ def get_stay_for_professional(user: User, pk: int) -> Stay:
         Stay.objects.select_related("collectivity", "offer__commune"), pk=pk, professional=user
     )
     return stay
+
+
+def get_organisation_for_member(user: User, pk: int) -> Organisation:
+    """A health organisation or a collectivité whose results (the funnel) its members may
+    read; 404 for everyone else, members of other organisations included."""
+    organisation = get_object_or_404(Organisation, pk=pk)
+    if not is_agent(user, organisation):
+        raise Http404
+    return organisation

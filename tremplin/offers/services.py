@@ -212,8 +212,10 @@ def offers_expire(*, today: date | None = None) -> tuple[int, int]:
     return warned, expired
 
 
-def offer_view_count(*, offer: Offer) -> None:
-    Offer.objects.filter(pk=offer.pk).update(views=F("views") + 1)
+def offer_views_add(*, offer_id: int, views: int) -> None:
+    """Add flushed page views to an offer's lifetime total (applications/viewcounts.py buffers
+    them): an increment, so processes flushing at once add up."""
+    Offer.objects.filter(pk=offer_id).update(views=F("views") + views)
 
 
 def _notify_authors(offer: Offer, template: str, context: dict) -> None:

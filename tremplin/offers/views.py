@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from tremplin.accounts.http import AuthenticatedHttpRequest
 from tremplin.applications import selectors as application_selectors
-from tremplin.applications.metrics import offers_metrics
+from tremplin.applications.metrics import offer_view_record, offers_metrics
 from tremplin.hosting import selectors as hosting_selectors
 from tremplin.offers import services
 from tremplin.offers.completeness import offer_completeness
@@ -36,7 +36,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         and offer.organisation.memberships.filter(user=request.user).exists()
     )
     if offer.is_public and not is_member:
-        services.offer_view_count(offer=offer)
+        offer_view_record(offer=offer, user_agent=request.headers.get("user-agent", ""))
     commune = offer.commune
     station = []
     if commune and commune.latitude is not None and commune.longitude is not None:
