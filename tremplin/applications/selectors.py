@@ -80,3 +80,21 @@ def unread_for_candidate(user: User) -> int:
         )
         .count()
     )
+
+
+def unread_for_organisations(organisations: list[Organisation]) -> int:
+    """Applications to the organisations' offers with news the organisation has not read (a
+    new application, or the candidate's last message after the organisation's last reading)."""
+    if not organisations:
+        return 0
+    return (
+        Application.objects.of_organisations(organisations)
+        .visible_to_organisation()
+        .unread_by_organisation()
+        .count()
+    )
+
+
+def reported_count() -> int:
+    """Applications a party reported (the moderators' list at /candidatures/signalements/)."""
+    return Application.objects.filter(reported_at__isnull=False).count()
