@@ -304,7 +304,7 @@ def test_mon_espace_requires_login(client):
     assert response.status_code == 302
 
 
-def test_the_menu_costs_one_query_per_count_of_a_role_held(
+def test_the_menu_of_a_member_costs_one_query_with_its_counts(
     client, health_member, django_assert_max_num_queries
 ):
     organisation = health_member.memberships.get().organisation
@@ -313,6 +313,23 @@ def test_the_menu_costs_one_query_per_count_of_a_role_held(
     client.force_login(health_member)
     client.get(reverse("core:home"))  # the figures are cached from here on
 
-    # Session, user, professional profile, the two lists, memberships, the unread count.
-    with django_assert_max_num_queries(7):
+    # Session, user, professional profile, the two lists; the memberships carry the counts.
+    with django_assert_max_num_queries(6):
         client.get(reverse("core:home"))
+
+
+def test_the_menu_of_a_moderator_and_professional_costs_two_queries(
+    client, health_member, django_assert_max_num_queries
+):
+    from tests.accounts.factories import ProfessionalProfileFactory
+
+    ProfessionalProfileFactory(user=health_member)
+    health_member.is_staff = True
+    health_member.save()
+    client.force_login(health_member)
+    client.get(reverse("core:home"))
+
+    # As above, plus the professional's and the moderator's counts in one query.
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("core:home"))
+    assert "Organisations à vérifier" in response.text

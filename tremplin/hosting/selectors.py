@@ -377,21 +377,10 @@ def commune_welcome(commune: Commune, *, km: float = OFFERS_NEAR_KM, limit: int 
 # The home page and the header menu ------------------------------------------------------------------
 
 
-def bookings_requested_counts(organisations: list[Organisation]) -> dict[int, int]:
-    """Booking requests waiting for a decision, per collectivité (absent when none): one
-    query."""
-    if not organisations:
-        return {}
-    rows = (
-        Booking.objects.filter(
-            housing__organisation__in=organisations, status=BookingStatus.REQUESTED
-        )
-        .order_by()
-        .values("housing__organisation_id")
-        .annotate(count=Count("pk"))
-        .values_list("housing__organisation_id", "count")
-    )
-    return dict(rows)
+def bookings_requested() -> QuerySet[Booking]:
+    """Booking requests waiting for a collectivité's decision; the caller narrows them to
+    collectivités through `housing__organisation`."""
+    return Booking.objects.filter(status=BookingStatus.REQUESTED)
 
 
 def welcoming_territories(*, limit: int = 6, today: date | None = None) -> list[TerritoryPage]:

@@ -465,6 +465,6 @@ def live_offers_count() -> int:
     return Offer.objects.live().count()
 
 
-def offers_to_moderate_count() -> int:
+def offers_to_moderate() -> QuerySet[Offer]:
     """Offers submitted and waiting for a moderator (the queue at /annonces/moderation/)."""
-    return Offer.objects.filter(status=OfferStatus.SUBMITTED).count()
+    return Offer.objects.filter(status=OfferStatus.SUBMITTED)

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Expression, QuerySet
 from django.utils import timezone
 
 from tremplin.accounts.models import User
@@ -21,16 +22,18 @@ def invitations_pending_for(*, user: User) -> list[Invitation]:
     )
 
 
-def memberships_of(*, user: User) -> list[Membership]:
-    """The user's memberships with their organisation, by organisation name: one query (the
-    header menu and « Mon espace » read it on every page)."""
+def memberships_of(*, user: User, annotations: dict[str, Expression] | None = None) -> list[Membership]:
+    """The user's memberships with their organisation, by organisation name, in one query (the
+    header menu reads it on every page); `annotations` adds per-membership figures that a
+    higher domain computes, such as what waits for the organisation."""
     return list(
         Membership.objects.filter(user=user)
         .select_related("organisation")
+        .annotate(**(annotations or {}))
         .order_by("organisation__name", "organisation_id")
     )
 
 
-def organisations_to_moderate_count() -> int:
+def organisations_to_moderate() -> QuerySet[Organisation]:
     """Organisations waiting for verification (the queue at /organisations/moderation/)."""
-    return Organisation.objects.pending().count()
+    return Organisation.objects.pending()

@@ -2,12 +2,13 @@
 
 One module for every role, because a person may hold several (a professional who is also the
 agent of a collectivité). Each role gives a section whose entries point to that person's own
-pages only; counts come from the owning apps' selectors, one query each, and only for the
-roles the person holds.
+pages only; what is counted comes from the owning apps' selectors (querysets), counted
+together in one query, only for the roles the person holds.
 """
 
 from dataclasses import dataclass, field, replace
 
+from django.db.models import F, Func, IntegerField, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -69,8 +70,8 @@ def _waiting(count: int) -> str:
     return ngettext("%(count)d en attente", "%(count)d en attente", count) % {"count": count}
 
 
-def _professional_section(user: User) -> Section:
-    unread = applications.unread_for_candidate(user)
+def _professional_section(counts: dict[str, int]) -> Section:
+    unread = counts.get("candidate_unread", 0)
     return Section(
         role=Role.PROFESSIONAL,
         title=_("Mes démarches"),
@@ -114,8 +115,8 @@ def _professional_section(user: User) -> Section:
     )
 
 
-def _health_section(members_of: list[Organisation]) -> Section:
-    unread = applications.unread_for_organisations(members_of)
+def _health_section(members_of: list[Organisation], counts: dict[str, int]) -> Section:
+    unread = counts.get("inbox_unread", 0)
     entries = [
         Entry(
             _("Candidatures reçues"),
@@ -150,13 +151,12 @@ def _health_section(members_of: list[Organisation]) -> Section:
     return Section(role=Role.HEALTH, title=title, entries=entries, organisations=members_of)
 
 
-def _collectivity_section(agent_of: list[Organisation]) -> Section:
-    requested = hosting.bookings_requested_counts(agent_of)
+def _collectivity_section(agent_of: list[Organisation], counts: dict[str, int]) -> Section:
     several = len(agent_of) > 1
     entries: list[Entry] = []
     for organisation in agent_of:
         manage = reverse("hosting:manage", kwargs={"pk": organisation.pk})
-        waiting = requested.get(organisation.pk, 0)
+        waiting = counts.get(f"bookings_{organisation.pk}", 0)
         # With several collectivités, each entry says which one it is about.
         suffix = f" — {organisation.name}" if several else ""
         entries += [
@@ -189,10 +189,10 @@ def _collectivity_section(agent_of: list[Organisation]) -> Section:
     return Section(role=Role.COLLECTIVITY, title=title, entries=entries, organisations=agent_of)
 
 
-def _moderator_section() -> Section:
-    pending_organisations = organisations.organisations_to_moderate_count()
-    pending_offers = offers.offers_to_moderate_count()
-    reported = applications.reported_count()
+def _moderator_section(counts: dict[str, int]) -> Section:
+    pending_organisations = counts.get("organisations_pending", 0)
+    pending_offers = counts.get("offers_submitted", 0)
+    reported = counts.get("applications_reported", 0)
     return Section(
         role=Role.MODERATOR,
         title=_("Modération"),
@@ -232,23 +232,66 @@ def _moderator_section() -> Section:
     )
 
 
+def _count(queryset: QuerySet) -> Subquery:
+    # COUNT as a plain function, not an aggregate: no GROUP BY, so always one row (0 if none).
+    return Subquery(
+        queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+        output_field=IntegerField(),
+    )
+
+
+def _personal_counts(user: User) -> dict[str, int]:
+    """The counts that depend on the person, not on an organisation, in one query on their
+    own row (which exists); no query when they hold neither role."""
+    querysets: dict[str, QuerySet] = {}
+    if user.is_professional:
+        querysets["candidate_unread"] = applications.unread_by_candidate(user)
+    if user.is_moderator:
+        querysets["organisations_pending"] = organisations.organisations_to_moderate()
+        querysets["offers_submitted"] = offers.offers_to_moderate()
+        querysets["applications_reported"] = applications.reported_applications()
+    if not querysets:
+        return {}
+    values = {key: _count(queryset) for key, queryset in querysets.items()}
+    row = User.objects.filter(pk=user.pk).values(**values).first() or {}
+    return {key: row.get(key) or 0 for key in querysets}
+
+
 def user_space(*, user: User, current_view: str = "") -> list[Section]:
     """The sections of the roles `user` holds, in a fixed order; none for a visitor.
     `current_view` (the view name of the page shown) marks the current section and entry.
 
-    Queries: one for the memberships, one per count of a role held (three for moderators)."""
+    At most two queries whatever the roles: the memberships with what waits for each
+    organisation, then the professional's and the moderator's counts together."""
     if not user.is_authenticated:
         return []
+    memberships = organisations.memberships_of(
+        user=user,
+        annotations={
+            "inbox_unread": _count(
+                applications.unread_by_organisation().filter(
+                    offer__organisation=OuterRef("organisation")
+                )
+            ),
+            "bookings_requested": _count(
+                hosting.bookings_requested().filter(housing__organisation=OuterRef("organisation"))
+            ),
+        },
+    )
+    health = [m for m in memberships if m.organisation.is_health]
+    collectivities = [m for m in memberships if m.organisation.is_collectivity]
+    counts = _personal_counts(user)
+    counts["inbox_unread"] = sum(m.inbox_unread or 0 for m in health)  # type: ignore[attr-defined]
+    for membership in collectivities:
+        counts[f"bookings_{membership.organisation_id}"] = membership.bookings_requested or 0  # type: ignore[attr-defined]
+
     sections = []
     if user.is_professional:
-        sections.append(_professional_section(user))
-    memberships = organisations.memberships_of(user=user)
-    health = [m.organisation for m in memberships if m.organisation.is_health]
-    collectivities = [m.organisation for m in memberships if m.organisation.is_collectivity]
+        sections.append(_professional_section(counts))
     if health:
-        sections.append(_health_section(health))
+        sections.append(_health_section([m.organisation for m in health], counts))
     if collectivities:
-        sections.append(_collectivity_section(collectivities))
+        sections.append(_collectivity_section([m.organisation for m in collectivities], counts))
     if user.is_moderator:
-        sections.append(_moderator_section())
+        sections.append(_moderator_section(counts))
     return [replace(section, current_view=current_view) for section in sections]
