@@ -82,7 +82,9 @@ def test_a_professional_reaches_mes_alertes_from_the_home_page(page: Page, live_
     expect(page.get_by_test_id("section-professional")).to_be_visible()
     expect(page.get_by_test_id("section-collectivity")).to_have_count(0)
     check(page, "5-space")
-    page.get_by_test_id("section-professional").get_by_role("link", name="Mes séjours découverte").click()
+    page.get_by_test_id("section-professional").get_by_role(
+        "link", name="Mes séjours découverte"
+    ).click()
     expect(page.get_by_role("heading", name="Mes séjours découverte")).to_be_visible()
     check(page, "6-stays")
     assert errors == []

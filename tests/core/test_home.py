@@ -68,7 +68,9 @@ def test_it_lists_a_welcoming_territory_with_its_housing_first(client):
     TerritoryPage.objects.create(organisation=with_housing, is_published=True)
     HousingFactory(organisation=with_housing, commune=felletin)
     # Alphabetically first, but without housing: shown after.
-    without = OrganisationFactory(collectivity=True, verified=True, name="Aaa commune sans logement")
+    without = OrganisationFactory(
+        collectivity=True, verified=True, name="Aaa commune sans logement"
+    )
     TerritoryPage.objects.create(organisation=without, is_published=True)
     draft = OrganisationFactory(collectivity=True, verified=True, name="Commune au brouillon")
     TerritoryPage.objects.create(organisation=draft, is_published=False)
@@ -126,7 +128,7 @@ def test_the_home_page_costs_a_few_queries_whatever_the_number_of_items(
 ):
     for _ in range(8):
         OfferFactory(published=True)
-    for index in range(8):
+    for _ in range(8):
         commune = CommuneFactory()
         collectivity = collectivity_for(commune)
         TerritoryPage.objects.create(organisation=collectivity, is_published=True)

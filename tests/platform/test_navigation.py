@@ -52,7 +52,9 @@ def professional():
 
 @pytest.fixture
 def health_member():
-    return MembershipFactory(organisation=OrganisationFactory(verified=True, name="MSP du Plateau")).user
+    return MembershipFactory(
+        organisation=OrganisationFactory(verified=True, name="MSP du Plateau")
+    ).user
 
 
 @pytest.fixture

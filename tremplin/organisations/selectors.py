@@ -3,7 +3,8 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Expression, QuerySet
+from django.db.models import QuerySet
+from django.db.models.expressions import BaseExpression
 from django.utils import timezone
 
 from tremplin.accounts.models import User
@@ -22,7 +23,9 @@ def invitations_pending_for(*, user: User) -> list[Invitation]:
     )
 
 
-def memberships_of(*, user: User, annotations: dict[str, Expression] | None = None) -> list[Membership]:
+def memberships_of(
+    *, user: User, annotations: dict[str, BaseExpression] | None = None
+) -> list[Membership]:
     """The user's memberships with their organisation, by organisation name, in one query (the
     header menu reads it on every page); `annotations` adds per-membership figures that a
     higher domain computes, such as what waits for the organisation."""

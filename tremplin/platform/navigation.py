@@ -240,6 +240,10 @@ def _count(queryset: QuerySet) -> Subquery:
     )
 
 
+def _as_count(value: object) -> int:
+    return value if isinstance(value, int) else 0
+
+
 def _personal_counts(user: User) -> dict[str, int]:
     """The counts that depend on the person, not on an organisation, in one query on their
     own row (which exists); no query when they hold neither role."""
@@ -254,7 +258,7 @@ def _personal_counts(user: User) -> dict[str, int]:
         return {}
     values = {key: _count(queryset) for key, queryset in querysets.items()}
     row = User.objects.filter(pk=user.pk).values(**values).first() or {}
-    return {key: row.get(key) or 0 for key in querysets}
+    return {key: _as_count(row.get(key)) for key in querysets}
 
 
 def user_space(*, user: User, current_view: str = "") -> list[Section]:
@@ -281,9 +285,10 @@ def user_space(*, user: User, current_view: str = "") -> list[Section]:
     health = [m for m in memberships if m.organisation.is_health]
     collectivities = [m for m in memberships if m.organisation.is_collectivity]
     counts = _personal_counts(user)
-    counts["inbox_unread"] = sum(m.inbox_unread or 0 for m in health)  # type: ignore[attr-defined]
+    counts["inbox_unread"] = sum(_as_count(getattr(m, "inbox_unread", 0)) for m in health)
     for membership in collectivities:
-        counts[f"bookings_{membership.organisation_id}"] = membership.bookings_requested or 0  # type: ignore[attr-defined]
+        key = f"bookings_{membership.organisation_id}"
+        counts[key] = _as_count(getattr(membership, "bookings_requested", 0))
 
     sections = []
     if user.is_professional:
