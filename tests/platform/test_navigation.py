@@ -335,3 +335,15 @@ def test_the_menu_of_a_moderator_and_professional_costs_two_queries(
     with django_assert_max_num_queries(7):
         response = client.get(reverse("core:home"))
     assert "Organisations à vérifier" in response.text
+
+
+def test_the_current_page_is_marked_in_its_role_menu(client, professional):
+    client.force_login(professional)
+
+    menu = _menu(client, reverse("syndication:alerts"))
+
+    assert re.search(r'aria-controls="nav-menu-professional"\s+aria-current="true"', menu)
+    assert re.search(r'href="/alertes/"\s+aria-current="page"', menu)
+    elsewhere = _menu(client, reverse("hosting:stays"))
+    assert not re.search(r'href="/alertes/"\s+aria-current="page"', elsewhere)
+    assert re.search(r'href="/accueil/sejours/"\s+aria-current="page"', elsewhere)
