@@ -43,6 +43,13 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 _SERVED_AT = f"http://{_HOST or '127.0.0.1'}:{env_str('PORT') or '8000'}"
 SITE_URL = env_str("SITE_URL", _SERVED_AT).rstrip("/")
 SITE_NAME = "Tremplin"
+# Who runs this instance, for the footer pages (mentions légales, données personnelles,
+# accessibilité): each deployment names its own operator; left empty, the pages say so.
+OPERATOR_NAME = env_str("OPERATOR_NAME").strip()
+OPERATOR_ADDRESS = env_str("OPERATOR_ADDRESS").strip()
+OPERATOR_EMAIL = env_str("OPERATOR_EMAIL").strip()
+OPERATOR_PUBLICATION_DIRECTOR = env_str("OPERATOR_PUBLICATION_DIRECTOR").strip()
+OPERATOR_HOST = env_str("OPERATOR_HOST").strip()  # the hosting provider: name and address
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -105,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tremplin.core.context_processors.site",
+                "tremplin.platform.context_processors.navigation",
             ],
         },
     },

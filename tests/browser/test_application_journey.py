@@ -54,7 +54,9 @@ def test_a_professional_applies_and_the_organisation_accepts(
 
     # The organisation sees it unread, opens it.
     log_in(page, base, member.email)
-    page.get_by_role("link", name="Candidatures reçues").first.click()
+    nav = page.get_by_role("navigation", name="Menu principal")
+    nav.get_by_role("button", name="Ma structure").click()
+    nav.get_by_role("link", name="Candidatures reçues 1 non lue").click()
     expect(page.get_by_test_id("unread")).to_be_visible()
     page.get_by_role("link", name="Camille Martin").click()
     expect(page.get_by_test_id("application-status")).to_have_text("vue")

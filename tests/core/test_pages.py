@@ -7,6 +7,11 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {
     "core:home",
     "core:healthz",
+    # The footer pages (tests/core/test_footer_pages.py).
+    "core:legal_notice",
+    "core:personal_data",
+    "core:accessibility",
+    "core:terms",
     "accounts:signup",
     "accounts:login",
     "accounts:resend_confirmation",

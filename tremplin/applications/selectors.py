@@ -70,7 +70,8 @@ def application_to(user: User | AnonymousUser, offer: Offer) -> Application | No
     )
 
 
-def unread_for_candidate(user: User) -> int:
+def unread_by_candidate(user: User) -> QuerySet[Application]:
+    """The candidate's applications with an answer of the organisation they have not read."""
     return (
         Application.objects.of_candidate(user)
         .filter(organisation_activity_at__isnull=False)
@@ -78,5 +79,20 @@ def unread_for_candidate(user: User) -> int:
             Q(candidate_read_at__isnull=True)
             | Q(organisation_activity_at__gt=F("candidate_read_at"))
         )
-        .count()
     )
+
+
+def unread_for_candidate(user: User) -> int:
+    return unread_by_candidate(user).count()
+
+
+def unread_by_organisation() -> QuerySet[Application]:
+    """Applications with news their organisation has not read (a new application, or the
+    candidate's last message after the organisation's last reading), withdrawn ones left out;
+    the caller narrows it to organisations through `offer__organisation`."""
+    return Application.objects.visible_to_organisation().unread_by_organisation()
+
+
+def reported_applications() -> QuerySet[Application]:
+    """Applications a party reported (the moderators' list at /candidatures/signalements/)."""
+    return Application.objects.filter(reported_at__isnull=False)

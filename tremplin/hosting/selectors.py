@@ -530,3 +530,50 @@ def commune_welcome(commune: Commune, *, km: float = OFFERS_NEAR_KM, limit: int 
         "km": km,
         "welcomes": _welcomes(territory_pages_for(commune)),
     }
+
+
+# The home page and the header menu ------------------------------------------------------------------
+
+
+def bookings_requested() -> QuerySet[Booking]:
+    """Booking requests waiting for a collectivité's decision; the caller narrows them to
+    collectivités through `housing__organisation`."""
+    return Booking.objects.filter(status=BookingStatus.REQUESTED)
+
+
+def welcoming_territories(*, limit: int = 6, today: date | None = None) -> list[TerritoryPage]:
+    """Published territory pages of verified collectivités, those with a housing still bookable
+    first (then by name), each with `bookable_housings` counted: one query (the home page)."""
+    today = today or timezone.localdate()
+    return list(
+        TerritoryPage.objects.filter(
+            is_published=True,
+            organisation__category=OrganisationCategory.COLLECTIVITY,
+            organisation__status=OrganisationStatus.VERIFIED,
+        )
+        .select_related("organisation")
+        .annotate(
+            bookable_housings=Count(
+                "organisation__housings",
+                filter=Q(organisation__housings__periods__end__gt=today),
+                distinct=True,
+            )
+        )
+        .order_by("-bookable_housings", "organisation__name", "pk")[:limit]
+    )
+
+
+def welcome_figures(*, today: date | None = None) -> dict[str, int]:
+    """What the collectivités' welcomes add up to, one query each: housings with a booking
+    period still open, discovery stays planned (cancelled ones left out), and professionals
+    who answered "yes, I settled" to an installation question at least once."""
+    from tremplin.hosting.models import InstallationCheck
+
+    return {
+        "housings": bookable_housings(today=today).count(),
+        "stays": Stay.objects.filter(cancelled_at__isnull=True).count(),
+        "installations": InstallationCheck.objects.filter(settled=True)
+        .values("stay__professional")
+        .distinct()
+        .count(),
+    }

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tremplin.core.professions import Profession
-from tremplin.offers.models import Offer, OfferKind
+from tremplin.offers.models import Offer, OfferKind, OfferStatus
 from tremplin.offers.search import distance_expression, query_words, text_filter
 from tremplin.territories import maps
 from tremplin.territories.models import Commune
@@ -449,3 +449,22 @@ def offers_changed_since(
     if offers:
         page.next_since, page.next_after_id = offers[-1].updated_at, offers[-1].pk
     return page
+
+
+def latest_live_offers(*, limit: int = 6) -> list[Offer]:
+    """The newest live offers with what a card shows: one query (the home page)."""
+    return list(
+        Offer.objects.live()
+        .select_related("commune__departement", "organisation")
+        .order_by("-published_at", "-pk")[:limit]
+    )
+
+
+def live_offers_count() -> int:
+    """Offers a visitor can find today: published and within their end date and lifetime."""
+    return Offer.objects.live().count()
+
+
+def offers_to_moderate() -> QuerySet[Offer]:
+    """Offers submitted and waiting for a moderator (the queue at /annonces/moderation/)."""
+    return Offer.objects.filter(status=OfferStatus.SUBMITTED)

@@ -1,4 +1,5 @@
-"""Pages that act on a person's data in every app: download it, delete the account."""
+"""Pages that span every app: « Mon espace » (a person's entry points by role), the download of
+their data, the deletion of their account."""
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -10,7 +11,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from tremplin.accounts.forms import DeleteAccountForm
 from tremplin.accounts.http import AuthenticatedHttpRequest
 from tremplin.organisations.models import Organisation
-from tremplin.platform import privacy
+from tremplin.organisations.selectors import invitations_pending_for
+from tremplin.platform import navigation, privacy
 
 
 @require_safe
@@ -42,4 +44,20 @@ def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
         "accounts/delete.html",
         {"form": form, "blocking": blocking},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_safe
+def space(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """« Mon espace »: one section per role the person holds, with what waits for them."""
+    sections = navigation.user_space(user=request.user, current_view="platform:space")
+    return render(
+        request,
+        "platform/space.html",
+        {
+            "sections": sections,
+            # The header reads the same sections instead of computing them again.
+            "nav_sections": sections,
+            "invitations": invitations_pending_for(user=request.user),
+        },
     )
