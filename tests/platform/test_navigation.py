@@ -20,8 +20,8 @@ from tremplin.offers.models import OfferStatus
 pytestmark = pytest.mark.django_db
 
 PROFESSIONAL_ITEMS = ["Mes candidatures", "Mes séjours découverte", "Mes alertes"]
-HEALTH_ITEMS = ["Candidatures reçues", "Mes annonces", "Publier une annonce"]
-COLLECTIVITY_ITEMS = ["Gérer l’accueil", "Logements", "Réservations"]
+HEALTH_ITEMS = ["Candidatures reçues", "Mes annonces", "Publier une annonce", "Résultats"]
+COLLECTIVITY_ITEMS = ["Gérer l’accueil", "Logements", "Réservations", "Entonnoir"]
 MODERATOR_ITEMS = ["Organisations à vérifier", "Annonces à relire", "Signalements", "Diffusion"]
 
 
@@ -112,6 +112,7 @@ def test_an_agent_sees_their_welcome_and_no_moderator_item(client, agent, collec
         assert not _has(menu, label), label
     manage = reverse("hosting:manage", kwargs={"pk": collectivity.pk})
     assert _links(menu)["Logements"] == f"{manage}#logements"
+    assert _links(menu)["Entonnoir"] == reverse("funnel:funnel", kwargs={"pk": collectivity.pk})
 
 
 def test_an_agent_of_two_collectivities_sees_each_one_named(client, agent, collectivity):

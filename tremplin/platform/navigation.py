@@ -147,6 +147,16 @@ def _health_section(members_of: list[Organisation], counts: dict[str, int]) -> S
         )
         for organisation in members_of
     ]
+    several = len(members_of) > 1
+    entries += [
+        Entry(
+            _("Résultats") + (f" — {organisation.name}" if several else ""),
+            reverse("funnel:funnel", kwargs={"pk": organisation.pk}),
+            hint=_("De la vue à l’installation : vues, candidatures, séjours, installations."),
+            view_names=("funnel:funnel",),
+        )
+        for organisation in members_of
+    ]
     title = _("Ma structure") if len(members_of) == 1 else _("Mes structures")
     return Section(role=Role.HEALTH, title=title, entries=entries, organisations=members_of)
 
@@ -178,6 +188,12 @@ def _collectivity_section(agent_of: list[Organisation], counts: dict[str, int]) 
                 hint=_("Les demandes de séjour dans vos logements, à accepter ou refuser."),
                 count=waiting,
                 count_label=_waiting(waiting),
+            ),
+            Entry(
+                _("Entonnoir") + suffix,
+                reverse("funnel:funnel", kwargs={"pk": organisation.pk}),
+                hint=_("De la vue à l’installation, sur votre territoire : à montrer aux élus."),
+                view_names=("funnel:funnel",),
             ),
             Entry(
                 _("Agents de la collectivité") + suffix,
