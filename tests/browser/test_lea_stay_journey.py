@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.utils import timezone
 from django.utils.formats import date_format
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, expect
 
 from tests.accounts.factories import UserFactory
 from tests.browser.helpers import axe_check
@@ -125,8 +125,9 @@ def tarare_welcomes_interns() -> tuple[Organisation, User]:
 
 
 def test_lea_ranks_territories_opens_tarare_plans_a_stay_and_meets_the_two_other_interns(
-    page: Page, live_server, capsys: pytest.CaptureFixture
+    browser: Browser, live_server, capsys: pytest.CaptureFixture
 ):
+    page = browser.new_context(locale="fr-FR").new_page()
     page.set_default_timeout(10_000)
     organisation, lea = tarare_welcomes_interns()
     errors: list[str] = []

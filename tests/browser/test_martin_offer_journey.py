@@ -36,7 +36,7 @@ from tremplin.territories.models import Commune
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 JOURNEY = "martin-offer"
-TITLE = "Remplacement en MSP à Felletin, juillet"
+TITLE = "Remplacement en MSP à Felletin"
 CC = "Communauté de communes Creuse Grand Sud"
 FLAT = "Appartement meublé de l’intercommunalité"
 CANDIDATES = ("Karim Benali", "Léa Bernard", "Inès Moreau")
