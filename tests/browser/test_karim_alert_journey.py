@@ -5,6 +5,7 @@ page from « Mon compte ».
 
 axe-core runs on every page visited; the last page's screenshot path is printed."""
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -14,7 +15,7 @@ from playwright.sync_api import Browser, expect
 
 from tests.accounts.factories import UserFactory
 from tests.browser.helpers import axe_check
-from tests.browser.walk import last_page, log_in_by_clicking, open_menu_link
+from tests.browser.walk import People, last_page, log_in_by_clicking, open_menu_link
 from tests.offers.factories import OfferFactory
 from tests.territories.factories import CommuneFactory, DepartementFactory
 from tremplin.core.professions import Profession
@@ -27,11 +28,16 @@ AUBUSSON = "Remplacement infirmier à Aubusson"
 GUERET = "Tournée infirmière à Guéret"
 
 
+@pytest.fixture
+def people(browser: Browser, live_server) -> Iterator[People]:
+    crowd = People(browser, live_server.url)
+    yield crowd
+    crowd.close()
+
+
 def test_karim_searches_by_dates_and_place_then_follows_the_search_as_an_alert(
-    browser: Browser, live_server, capsys: pytest.CaptureFixture
+    people: People, capsys: pytest.CaptureFixture
 ):
-    page = browser.new_context(locale="fr-FR").new_page()
-    page.set_default_timeout(10_000)
     today = timezone.localdate()
     creuse = DepartementFactory(code="23", name="Creuse")
     gueret = CommuneFactory(insee="23096", name="Guéret", latitude=46.17, longitude=1.87,
@@ -54,11 +60,9 @@ def test_karim_searches_by_dates_and_place_then_follows_the_search_as_an_alert(
                  start_date=today + timedelta(days=35), end_date=today + timedelta(days=50))  # fmt: skip
     karim = UserFactory(professional=True, profile__profession=Profession.NURSE,
                         first_name="Karim", last_name="Benali")  # fmt: skip
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
 
     # From the home page, logged in, to the offer search.
-    page.goto(live_server.url)
+    page = people.visitor()
     axe_check(page, JOURNEY, "01-home")
     log_in_by_clicking(page, karim.email)
     open_menu_link(page, "Accueil")
@@ -118,4 +122,4 @@ def test_karim_searches_by_dates_and_place_then_follows_the_search_as_an_alert(
     expect(card).to_contain_text("Chaque semaine")
     expect(card).not_to_contain_text("à confirmer")
     last_page(page, JOURNEY, "05-my-alerts", capsys)
-    assert errors == []
+    assert people.console_errors == []

@@ -7,6 +7,7 @@ its reasons, opens its commune profile (its offer, the commune's welcome), the c
 axe-core runs on every page visited; the last page's screenshot path is printed."""
 
 import re
+from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -16,7 +17,7 @@ from playwright.sync_api import Browser, expect
 
 from tests.accounts.factories import UserFactory
 from tests.browser.helpers import axe_check
-from tests.browser.walk import fill_login_form, last_page, open_menu_link
+from tests.browser.walk import People, fill_login_form, last_page, open_menu_link
 from tests.hosting.factories import ActivityFactory, HousingFactory
 from tests.matching.builders import commune, published_offer, welcome
 from tests.territories.factories import DepartementFactory, RegionFactory
@@ -49,6 +50,13 @@ def _fresh_matrix():
     matrix_invalidate()
     yield
     matrix_invalidate()
+
+
+@pytest.fixture
+def people(browser: Browser, live_server) -> Iterator[People]:
+    crowd = People(browser, live_server.url)
+    yield crowd
+    crowd.close()
 
 
 def stay_of(
@@ -125,17 +133,13 @@ def tarare_welcomes_interns() -> tuple[Organisation, User]:
 
 
 def test_lea_ranks_territories_opens_tarare_plans_a_stay_and_meets_the_two_other_interns(
-    browser: Browser, live_server, capsys: pytest.CaptureFixture
+    people: People, capsys: pytest.CaptureFixture
 ):
-    page = browser.new_context(locale="fr-FR").new_page()
-    page.set_default_timeout(10_000)
     organisation, lea = tarare_welcomes_interns()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     today = timezone.localdate()
 
     # Home → « Territoires pour moi »: her criteria.
-    page.goto(live_server.url)
+    page = people.visitor()
     axe_check(page, JOURNEY, "01-home")
     open_menu_link(page, "Territoires pour moi")
     expect(page.get_by_role("button", name="Classer les territoires")).to_be_visible()
@@ -229,4 +233,4 @@ def test_lea_ranks_territories_opens_tarare_plans_a_stay_and_meets_the_two_other
     assert message.sender == stay
     assert message.recipient.professional.first_name == "Inès"
     last_page(page, JOURNEY, "09-message-sent", capsys)
-    assert errors == []
+    assert people.console_errors == []

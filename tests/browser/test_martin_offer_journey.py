@@ -10,6 +10,7 @@ built by the services, the three applications. Each person has their own browser
 starts at the home page; axe-core runs on every page visited; each test prints the path of its
 last page's screenshot."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -19,7 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.accounts.factories import UserFactory
 from tests.browser.helpers import axe_check
-from tests.browser.walk import last_page, log_in_by_clicking, open_menu_link
+from tests.browser.walk import People, last_page, open_menu_link
 from tests.hosting.factories import HousingFactory
 from tests.offers.factories import OfferFactory
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
@@ -46,13 +47,11 @@ def score(page: Page) -> int:
     return int(page.get_by_test_id("score").inner_text())
 
 
-def person(browser: Browser, base: str, email: str) -> Page:
-    """A new browser for one person, at the home page, logged in by clicking."""
-    page = browser.new_context(locale="fr-FR").new_page()
-    page.set_default_timeout(10_000)
-    page.goto(base)
-    log_in_by_clicking(page, email)
-    return page
+@pytest.fixture
+def people(browser: Browser, live_server) -> Iterator[People]:
+    crowd = People(browser, live_server.url)
+    yield crowd
+    crowd.close()
 
 
 @dataclass
@@ -102,17 +101,14 @@ def felletin_and_its_intercommunalite() -> Felletin:
 
 
 def test_dr_martin_writes_an_offer_and_accepts_the_flat_sophie_offers_for_it(
-    browser: Browser, live_server, capsys: pytest.CaptureFixture
+    people: People, capsys: pytest.CaptureFixture
 ):
-    base = live_server.url
     place = felletin_and_its_intercommunalite()
     start, end = place.start, place.end
     martin, moderator, sophie = place.martin, place.moderator, place.sophie
 
     # Dr Martin, from the home page, opens the guided editor.
-    martin_page = person(browser, base, martin.email)
-    errors: list[str] = []
-    martin_page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    martin_page = people.logged_in(martin.email)
     page = martin_page
     open_menu_link(page, "Accueil")
     axe_check(page, JOURNEY, "01-home")
@@ -174,7 +170,7 @@ def test_dr_martin_writes_an_offer_and_accepts_the_flat_sophie_offers_for_it(
     assert (offer.status, offer.start_date, offer.end_date) == (OfferStatus.SUBMITTED, start, end)
 
     # A moderator publishes it.
-    page = person(browser, base, moderator.email)
+    page = people.logged_in(moderator.email)
     open_menu_link(page, "Modération")
     page.get_by_role("link", name="Annonces à modérer").click()
     axe_check(page, JOURNEY, "06-moderation")
@@ -185,7 +181,7 @@ def test_dr_martin_writes_an_offer_and_accepts_the_flat_sophie_offers_for_it(
     page.context.close()
 
     # Sophie proposes the intercommunalité's flat for the offer.
-    page = person(browser, base, sophie.email)
+    page = people.logged_in(sophie.email)
     open_menu_link(page, "Mes organisations")
     page.get_by_role("link", name=CC).click()
     page.get_by_role("link", name="Gérer l’accueil des professionnels").click()
@@ -213,13 +209,12 @@ def test_dr_martin_writes_an_offer_and_accepts_the_flat_sophie_offers_for_it(
     expect(page.get_by_test_id("offer-housing")).not_to_contain_text("non proposé")
     last_page(page, JOURNEY, "10-offer-supported", capsys)
     assert OfferSupport.objects.get().status == SupportStatus.ACCEPTED
-    assert errors == []
+    assert people.console_errors == []
 
 
 def test_three_candidates_apply_to_the_supported_offer_and_dr_martin_sees_them(
-    browser: Browser, live_server, capsys: pytest.CaptureFixture
+    people: People, capsys: pytest.CaptureFixture
 ):
-    base = live_server.url
     place = felletin_and_its_intercommunalite()
     offer = OfferFactory(
         published=True,
@@ -237,12 +232,9 @@ def test_three_candidates_apply_to_the_supported_offer_and_dr_martin_sees_them(
         UserFactory(professional=True, first_name=name.split()[0], last_name=name.split()[1])
         for name in CANDIDATES
     ]
-    errors: list[str] = []
-
     # Three candidates find it from the home page and apply.
     for number, candidate in enumerate(candidates, start=1):
-        page = person(browser, base, candidate.email)
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page = people.logged_in(candidate.email)
         open_menu_link(page, "Accueil")
         page.get_by_role("link", name="Trouver une annonce").click()
         page.get_by_role("link", name=TITLE).click()
@@ -260,8 +252,7 @@ def test_three_candidates_apply_to_the_supported_offer_and_dr_martin_sees_them(
     assert Application.objects.filter(offer=offer).count() == 3
 
     # Dr Martin sees the three in his list, from « Mes annonces ».
-    page = person(browser, base, place.martin.email)
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page = people.logged_in(place.martin.email)
     open_menu_link(page, "Mes annonces")
     axe_check(page, JOURNEY, "13-my-offers-with-applications")
     mine = page.get_by_test_id(f"my-offer-{offer.pk}")
@@ -273,4 +264,4 @@ def test_three_candidates_apply_to_the_supported_offer_and_dr_martin_sees_them(
         expect(rows.filter(has_text=name)).to_contain_text(TITLE)
     expect(page.get_by_test_id("unread")).to_have_count(3)
     last_page(page, JOURNEY, "14-applications", capsys)
-    assert errors == []
+    assert people.console_errors == []

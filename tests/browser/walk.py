@@ -4,7 +4,7 @@ never a typed URL) and the last page's screenshot, whose path the test prints.""
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
 from tests.accounts.factories import DEFAULT_PASSWORD
 from tests.browser.helpers import RESULTS, axe_check
@@ -40,3 +40,39 @@ def last_page(page: Page, journey: str, name: str, capsys: pytest.CaptureFixture
     with capsys.disabled():
         print(f"\n[{journey}] last page screenshot: {path}")
     return path
+
+
+class People:
+    """One browser context per person (their own cookies), in French, each starting at the home
+    page. `close()` ends them all: a context left open keeps its keep-alive sockets, so the live
+    server's threads keep their database connections and PostgreSQL cannot drop the test
+    database at the end of the session."""
+
+    def __init__(self, browser: Browser, base: str) -> None:
+        self.browser, self.base = browser, base
+        self.contexts: list[BrowserContext] = []
+        self.console_errors: list[str] = []
+
+    def visitor(self) -> Page:
+        """A new visitor at the home page (the only typed address of a journey)."""
+        context = self.browser.new_context(locale="fr-FR")
+        self.contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.on("console", self._record)
+        page.goto(self.base)
+        return page
+
+    def logged_in(self, email: str) -> Page:
+        """A new visitor at the home page, logged in by clicking."""
+        page = self.visitor()
+        log_in_by_clicking(page, email)
+        return page
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+    def _record(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.console_errors.append(message.text)
