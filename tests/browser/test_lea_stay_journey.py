@@ -2,7 +2,8 @@
 générale à Lyon, states her criteria on « Territoires pour moi », sees Tarare ranked first with
 its reasons, opens its commune profile (its offer, the commune's welcome), the commune's page
 (the flat it lends, the welcome weekend, two testimonials of past stays), plans a stay there
-(logging in when asked) and meets the two other interns staying at the same time.
+(logging in when asked) and meets the two other interns staying at the same time: she
+writes to Inès, who reads it on her own stay's page.
 
 axe-core runs on every page visited; the last page's screenshot path is printed."""
 
@@ -229,8 +230,21 @@ def test_lea_ranks_territories_opens_tarare_plans_a_stay_and_meets_the_two_other
     )
     ines.get_by_role("button", name="Écrire").click()
     expect(page.get_by_text("Message envoyé.")).to_be_visible()
+    axe_check(page, JOURNEY, "09-message-sent")
     message = PeerMessage.objects.get()
     assert message.sender == stay
     assert message.recipient.professional.first_name == "Inès"
-    last_page(page, JOURNEY, "09-message-sent", capsys)
+
+    # Inès, from the home page, finds it on her own stay's page, and Léa among her peers.
+    page = people.logged_in(message.recipient.professional.email)
+    page.get_by_role("main").get_by_role("link", name="Mes séjours découverte").click()
+    page.get_by_role("link", name=WELCOME_NAME).click()
+    expect(page.get_by_role("main")).to_contain_text(
+        "Léa — " + date_format(timezone.localtime(message.created_at), "j F H:i")
+    )
+    expect(page.get_by_role("main")).to_contain_text("on se retrouve au week-end d’accueil ?")
+    expect(page.get_by_test_id("peer").filter(has_text="Léa")).to_contain_text(
+        "Léa — Médecin généraliste"
+    )
+    last_page(page, JOURNEY, "10-ines-reads-it", capsys)
     assert people.console_errors == []
