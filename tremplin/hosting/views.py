@@ -512,8 +512,11 @@ def stay(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "territory_page": territory_page,
             "bookings": stay.bookings.select_related("housing__commune"),
             "activities": stay.activities.all(),
-            "peers": peers,
-            "peer_form": PeerMessageForm() if peers else None,
+            # One form per peer, each with its own ids: with a shared id, every label but the
+            # first pointed at the first peer's text box.
+            "peer_forms": [
+                (peer, PeerMessageForm(auto_id=f"id_peer{peer.pk}_%s")) for peer in peers
+            ],
             "peer_messages": stay.peer_messages_received.select_related(
                 "sender__professional"
             ).order_by("-created_at")[:20],
