@@ -43,9 +43,9 @@ def test_an_agent_opens_her_territorys_funnel_and_downloads_it(page: Page, live_
 
     page.goto(live_server.url)
     log_in(page, live_server.url, agent.email)
-    page.get_by_role("link", name="Mes organisations").first.click()
-    page.get_by_role("link", name="Commune de Felletin").click()
-    page.get_by_role("link", name="Résultats : de la vue à l’installation").click()
+    navigation = page.get_by_role("navigation", name="Menu principal")
+    navigation.get_by_role("button", name="Mon territoire").click()
+    navigation.get_by_role("link", name="Entonnoir", exact=True).click()
     expect(
         page.get_by_role("heading", name="Résultats : de la vue à l’installation")
     ).to_be_visible()

@@ -171,8 +171,7 @@ def test_dr_martin_writes_an_offer_and_accepts_the_flat_sophie_offers_for_it(
 
     # A moderator publishes it.
     page = people.logged_in(moderator.email)
-    open_menu_link(page, "Modération")
-    page.get_by_role("link", name="Annonces à modérer").click()
+    open_menu_link(page, "Annonces à relire", menu="Modération")
     axe_check(page, JOURNEY, "06-moderation")
     page.get_by_test_id("pending-offer").filter(has_text=TITLE).get_by_role(
         "button", name="Publier"
@@ -182,9 +181,7 @@ def test_dr_martin_writes_an_offer_and_accepts_the_flat_sophie_offers_for_it(
 
     # Sophie proposes the intercommunalité's flat for the offer.
     page = people.logged_in(sophie.email)
-    open_menu_link(page, "Mes organisations")
-    page.get_by_role("link", name=CC).click()
-    page.get_by_role("link", name="Gérer l’accueil des professionnels").click()
+    open_menu_link(page, "Gérer l’accueil", menu="Mon territoire")
     axe_check(page, JOURNEY, "07-sophie-manage")
     row = page.get_by_test_id("supports").locator("div.fr-mb-3w").filter(has_text=TITLE)
     row.get_by_text("Proposer notre soutien").click()
@@ -197,7 +194,7 @@ def test_dr_martin_writes_an_offer_and_accepts_the_flat_sophie_offers_for_it(
 
     # Dr Martin accepts it from his offer: the badge names the intercommunalité and the dates.
     page = martin_page
-    open_menu_link(page, "Mes annonces")
+    open_menu_link(page, "Mes annonces", menu="Ma structure")
     axe_check(page, JOURNEY, "09-my-offers")
     page.get_by_role("link", name=TITLE).click()
     expect(page.get_by_test_id("support-proposals")).to_contain_text(f"{CC} — logement : {FLAT}")
@@ -253,7 +250,7 @@ def test_three_candidates_apply_to_the_supported_offer_and_dr_martin_sees_them(
 
     # Dr Martin sees the three in his list, from « Mes annonces ».
     page = people.logged_in(place.martin.email)
-    open_menu_link(page, "Mes annonces")
+    open_menu_link(page, "Mes annonces", menu="Ma structure")
     axe_check(page, JOURNEY, "13-my-offers-with-applications")
     mine = page.get_by_test_id(f"my-offer-{offer.pk}")
     expect(mine.get_by_test_id("applications-count")).to_have_text("3")

@@ -1,6 +1,7 @@
 """What the issue-15 journeys share: logging in by clicking (from the page the visitor is on,
 never a typed URL) and the last page's screenshot, whose path the test prints."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -25,11 +26,15 @@ def log_in_by_clicking(page: Page, email: str) -> None:
     expect(page.get_by_role("heading", name="Mon compte", exact=True)).to_be_visible()
 
 
-def open_menu_link(page: Page, name: str) -> None:
-    """A link of the main navigation (the header menu)."""
-    page.get_by_role("navigation", name="Menu principal").get_by_role(
-        "link", name=name, exact=True
-    ).click()
+def open_menu_link(page: Page, name: str, *, menu: str = "") -> None:
+    """A link of the main navigation (the header menu); `menu`: the role's menu it is in
+    (« Ma structure », « Mon territoire », « Modération »…), opened first."""
+    navigation = page.get_by_role("navigation", name="Menu principal")
+    if menu:
+        navigation.get_by_role("button", name=menu).click()
+    # An entry of a role's menu may carry its count (« Annonces à relire 1 en attente »).
+    pattern = re.compile(rf"^{re.escape(name)}(\s|$)")
+    navigation.get_by_role("link", name=pattern if menu else name, exact=not menu).click()
 
 
 def last_page(page: Page, journey: str, name: str, capsys: pytest.CaptureFixture) -> Path:
