@@ -9,7 +9,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.applications.factories import ApplicationFactory
-from tests.browser.helpers import axe_check, log_in
+from tests.browser.helpers import axe_check
+from tests.browser.walk import log_in_by_clicking
 from tests.hosting.factories import agent_of, collectivity_for
 from tests.offers.factories import OfferFactory
 from tests.territories.factories import CommuneFactory
@@ -42,7 +43,8 @@ def test_an_agent_opens_her_territorys_funnel_and_downloads_it(page: Page, live_
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
 
     page.goto(live_server.url)
-    log_in(page, live_server.url, agent.email)
+    axe_check(page, JOURNEY, "0-home")
+    log_in_by_clicking(page, agent.email)
     navigation = page.get_by_role("navigation", name="Menu principal")
     navigation.get_by_role("button", name="Mon territoire").click()
     navigation.get_by_role("link", name="Entonnoir", exact=True).click()
