@@ -43,6 +43,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         station = territory_selectors.places_nearest(
             latitude=commune.latitude, longitude=commune.longitude, kind="station", limit=1
         )
+    posting = offer_job_posting(offer) if offer.is_public else None
     return render(
         request,
         "offers/detail.html",
@@ -63,7 +64,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             else [],
             "nearest_station": station[0] if station else None,
             "is_member": is_member,
-            "jsonld": _json_for_script(offer_job_posting(offer)) if offer.is_public else "",
+            "jsonld": _json_for_script(posting) if offer.is_public and posting else "",
         },
     )
 
