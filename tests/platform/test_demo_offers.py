@@ -128,3 +128,23 @@ def test_it_prefers_communes_with_few_doctors(communes):
 def test_it_refuses_to_invent_places(db):
     with pytest.raises(ValueError, match="commune"):
         generate(3, organisations=[OrganisationFactory(verified=True)])
+
+
+def test_every_generated_title_names_its_own_commune_and_departement():
+    from tests.territories.factories import DepartementFactory, RegionFactory
+    from tremplin.offers.titles import offer_title_place_error
+
+    indre = DepartementFactory(code="36", name="Indre", region=RegionFactory(code="24"))
+    yonne = DepartementFactory(code="89", name="Yonne", region=RegionFactory(code="27"))
+    for n, departement in enumerate([indre, yonne, indre, yonne]):
+        CommuneFactory(insee=f"{departement.code}{n:03d}", name=f"Bourg {n}",
+                       departement=departement, latitude=47.0, longitude=2.0 + n / 10)  # fmt: skip
+
+    generate(200)
+
+    for offer in Offer.objects.select_related("commune__departement"):
+        commune = offer.commune
+        assert commune.name in offer.title, offer.title
+        assert offer_title_place_error(title=offer.title, commune=commune) is None, offer.title
+        other = "89" if commune.departement_id == "36" else "36"
+        assert f"({other})" not in offer.title and f"{commune.name} ({other})" not in offer.title

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from tremplin.core.forms import BaseForm, BaseModelForm
 from tremplin.core.professions import profession_grouped_choices
 from tremplin.offers.models import Offer, offer_start_is_past
+from tremplin.offers.titles import offer_title_place_error
 from tremplin.territories.models import Commune
 from tremplin.territories.selectors import commune_search
 
@@ -41,6 +42,13 @@ class PostStepForm(BaseModelForm):
             ("", "---------"),
             *profession_grouped_choices(),
         ]
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"]
+        error = offer_title_place_error(title=title, commune=self.instance.commune)
+        if error:
+            raise ValidationError(error)
+        return title
 
 
 class PlaceStepForm(BaseModelForm):
@@ -108,6 +116,10 @@ class PlaceStepForm(BaseModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        commune = cleaned.get("commune_code")
+        error = offer_title_place_error(title=self.instance.title, commune=commune)
+        if error:
+            self.add_error("commune_code", error)
         start, end, asap = cleaned.get("start_date"), cleaned.get("end_date"), cleaned.get("asap")
         if offer_start_is_past(start_date=start, asap=bool(asap), today=timezone.localdate()):
             self.add_error("start_date", _("La date de début est passée."))

@@ -15,6 +15,7 @@ from tremplin.core.emails import email_send
 from tremplin.core.images import image_clean
 from tremplin.offers.events import offer_event_emit
 from tremplin.offers.models import Offer, OfferEventKind, OfferPhoto, OfferStatus
+from tremplin.offers.titles import offer_title_place_error
 from tremplin.territories.models import IndicatorValue
 from tremplin.territories.text import normalise_name
 from tremplin.territories.zonages import PROFESSION_ZONAGE
@@ -90,6 +91,9 @@ def offer_submit(*, offer: Offer, by: User | None) -> Offer:
         )
     if offer.start_is_past():
         raise ValidationError(_("La date de début est passée : corrigez-la avant de soumettre."))
+    place_error = offer_title_place_error(title=offer.title, commune=offer.commune)
+    if place_error:
+        raise ValidationError(place_error)
     if offer.status not in {OfferStatus.DRAFT, OfferStatus.REFUSED}:
         raise ValidationError(_("Cette annonce a déjà été soumise."))
     offer.status = OfferStatus.SUBMITTED

@@ -28,6 +28,7 @@ from tremplin.offers.models import (
     Secretariat,
 )
 from tremplin.offers.services import offer_denormalise
+from tremplin.offers.titles import offer_title_place
 from tremplin.organisations.models import Organisation
 from tremplin.territories.models import Commune, IndicatorValue
 from tremplin.territories.text import normalise_name
@@ -291,7 +292,7 @@ def _offer(
     offer.submitted_at = published - timedelta(hours=rng.uniform(2, 48))
     offer.published_at = offer.renewed_at = published
     _dates(offer, rng=rng, today=today)
-    place = f"{commune.name} ({commune.departement.code})"
+    place = offer_title_place(commune)
     period = ""
     if offer.start_date and offer.end_date:
         first, last = _month(offer.start_date), _month(offer.end_date)
