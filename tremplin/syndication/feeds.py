@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from email.utils import format_datetime
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tremplin.offers.forms_search import OfferSearchForm
+from tremplin.offers.jsonld import description_html
 from tremplin.offers.models import OfferKind, offer_expires_on
 from tremplin.offers.selectors import OfferSearchParams, OfferSort, offers_matching
 from tremplin.syndication.payloads import KIND_LABELS, PROFESSION_LABELS, offer_url
@@ -193,7 +194,8 @@ def rss(rows: Iterable[dict], *, title: str, link: str, self_url: str) -> Iterat
         yield (
             f"<item><title>{_text(row['title'])}</title><link>{_text(url)}</link>"
             f'<guid isPermaLink="true">{_text(url)}</guid>'
-            f"<description>{_text(_summary(row))}</description>"
+            # RSS readers take a description as HTML: the text goes in escaped, as HTML.
+            f"<description>{_text(description_html(_summary(row)))}</description>"
             f"<pubDate>{_rfc822(row['published_at'])}</pubDate>"
             f"<category>{_text(KIND_LABELS.get(row['kind'], row['kind']))}</category>"
             f"<category>{_text(PROFESSION_LABELS.get(row['profession'], row['profession']))}</category>"
@@ -265,9 +267,40 @@ def json_feed(rows: Iterable[dict], *, title: str, link: str, self_url: str) -> 
     yield "]}\n"
 
 
+# Indeed's XML feed specification (docs.indeed.com, « XML feed reference »): the only elements
+# a feed may hold. tests/syndication/test_feeds.py parses the feed against these lists.
+INDEED_SOURCE_ELEMENTS = ("publisher", "publisherurl", "lastBuildDate", "job")
+INDEED_JOB_ELEMENTS = (
+    "title", "date", "referencenumber", "requisitionid", "url", "company", "sourcename", "city",
+    "state", "country", "postalcode", "streetaddress", "email", "description", "salary",
+    "education", "jobtype", "category", "experience", "expirationdate", "remotetype",
+)  # fmt: skip
+
+
+def _element(name: str, value: object) -> str:
+    """<name> with its value as CDATA, or nothing when there is no value (Indeed reads an
+    empty element as a stated, empty value)."""
+    text = _clean(value).strip()
+    return f"<{name}>{_cdata(text)}</{name}>" if text else ""
+
+
+def _utc(moment: datetime | None) -> str:
+    """ISO 8601 in UTC (« 2026-12-02T09:30:00Z »), the format Indeed recommends."""
+    moment = (moment or timezone.now()).astimezone(UTC).replace(microsecond=0)
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _job_description(row: dict) -> str:
+    """The offer's text, then its dates: Indeed has no element for a start date, and what the
+    page shows must reach the feed."""
+    text = (row["description"] or row["title"]).strip()
+    dates = _dates(row)
+    return f"{text}\n\n{_('Dates : %(dates)s') % {'dates': dates}}" if dates else text
+
+
 def job_feed(rows: Iterable[dict], **_context: Any) -> Iterator[str]:
     """Every offer in the Indeed XML job-feed format (fields documented in
-    docs/syndication.md)."""
+    docs/syndication.md): only elements of Indeed's specification, none of them empty."""
     yield '<?xml version="1.0" encoding="utf-8"?>\n<source>'
     yield f"<publisher>{_text(settings.SITE_NAME)}</publisher>"
     yield f"<publisherurl>{_text(settings.SITE_URL)}</publisherurl>"
@@ -279,25 +312,24 @@ def job_feed(rows: Iterable[dict], **_context: Any) -> Iterator[str]:
             renewed_at=row["renewed_at"],
             end_date=row["end_date"],
         )
-        yield (
-            "<job>"
-            f"<title>{_cdata(row['title'])}</title>"
-            f"<date>{_cdata(_rfc822(row['published_at']))}</date>"
-            f"<referencenumber>{_cdata(row['id'])}</referencenumber>"
-            f"<url>{_cdata(offer_url(row['id']))}</url>"
-            f"<company>{_cdata(row['organisation__name'])}</company>"
-            f"<city>{_cdata(row['commune__name'])}</city>"
-            f"<state>{_cdata(row['commune__region__name'])}</state>"
-            f"<country>{_cdata('FR')}</country>"
-            f"<postalcode>{_cdata(postal_codes[0] if postal_codes else '')}</postalcode>"
-            f"<description>{_cdata(row['description'] or row['title'])}</description>"
-            f"<salary>{_cdata(_salary(row))}</salary>"
-            f"<jobtype>{_cdata(JOB_TYPES.get(row['kind'], 'contract'))}</jobtype>"
-            f"<category>{_cdata(PROFESSION_LABELS.get(row['profession'], row['profession']))}</category>"
-            f"<startdate>{_cdata(_iso(row['start_date']))}</startdate>"
-            f"<expirationdate>{_cdata(_iso(expires))}</expirationdate>"
-            "</job>\n"
-        )
+        elements = [
+            _element("title", row["title"]),
+            _element("date", _utc(row["published_at"])),
+            _element("referencenumber", row["id"]),
+            _element("requisitionid", row["id"]),
+            _element("url", offer_url(row["id"])),
+            _element("company", row["organisation__name"]),
+            _element("city", row["commune__name"]),
+            _element("state", row["commune__region__name"]),
+            _element("country", "FR"),
+            _element("postalcode", postal_codes[0] if postal_codes else ""),
+            _element("description", _job_description(row)),
+            _element("salary", _salary(row)),
+            _element("jobtype", JOB_TYPES.get(row["kind"], "contract")),
+            _element("category", PROFESSION_LABELS.get(row["profession"], row["profession"])),
+            _element("expirationdate", _iso(expires)),
+        ]
+        yield "<job>" + "".join(elements) + "</job>\n"
     yield "</source>\n"
 
 
