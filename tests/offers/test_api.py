@@ -99,7 +99,16 @@ def test_invalid_parameters_are_a_json_422(client):
     response = client.get("/api/v1/offers", {"type": "croisiere", "page": 0, "du": "demain"})
 
     assert response.status_code == 422
-    assert response.json()["detail"] == "Paramètres invalides."
+    # The date's reason is said in French; the others are in `errors`.
+    assert response.json()["detail"] == (
+        "Paramètres invalides : du : « demain » n’est pas une date au format AAAA-MM-JJ "
+        "(par exemple 2026-12-02)."
+    )
+    assert {tuple(e["loc"]) for e in response.json()["errors"]} == {
+        ("query", "type"),
+        ("query", "page"),
+        ("query", "du"),
+    }
 
 
 def test_a_period_ending_before_it_starts_is_a_json_400(client):

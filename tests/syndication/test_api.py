@@ -272,10 +272,19 @@ def test_a_partner_mirrors_every_open_offer_incrementally(client, monkeypatch):
 def test_the_mirror_refuses_unusable_dates_in_json(client):
     unparsable = client.get("/api/v1/offers", {"updated_since": "hier"})
     assert unparsable.status_code == 422
-    assert unparsable.json()["detail"] == "Paramètres invalides."
+    assert unparsable.json()["detail"] == (
+        "Paramètres invalides : updated_since : « hier » n’est pas une date ou une date et "
+        "heure ISO 8601 (par exemple 2026-12-02 ou 2026-12-02T09:30:00+01:00)."
+    )
     assert unparsable.json()["errors"][0]["loc"] == ["query", "updated_since"]
+    # A Unix timestamp is not silently read as a moment of 1970.
+    timestamp = client.get("/api/v1/offers", {"updated_since": "2026"})
+    assert timestamp.status_code == 422
     response = client.get("/api/v1/offers", {"updated_since": "0001-01-01T00:00:00+05:00"})
-    assert response.status_code == 400
-    assert response.json() == {"detail": "Date hors des limites : 0001-01-01 00:00:00+05:00."}
+    assert response.status_code == 422
+    assert response.json()["detail"] == (
+        "Paramètres invalides : updated_since : « 0001-01-01T00:00:00+05:00 » est hors des "
+        "dates possibles, fuseau horaire compris."
+    )
     naive = client.get("/api/v1/offers", {"updated_since": "2020-01-01T00:00:00"})
     assert naive.status_code == 200

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from tremplin.core.api_params import api_example
 from tremplin.matching import selectors
 from tremplin.matching.forms import AreaChoiceField, MatchingForm
 from tremplin.matching.selectors import MatchingResult
@@ -299,12 +300,43 @@ DESCRIPTION = (
 )
 
 
+MATCHING_EXAMPLE = {
+    "scale": "communes",
+    "count": 1,
+    "total": 1,
+    "area": "en Nouvelle-Aquitaine",
+    "message": "",
+    "tiebreak": "À score égal : le plus grand besoin de soins d’abord.",
+    "criteria": [
+        {"key": "besoin", "label": "Besoin de soins", "importance": "important",
+         "defaulted": True, "detail": "", "ignored_reason": ""},
+    ],
+    "relaxations": [],
+    "results": [
+        {
+            "rank": 1, "kind": "commune", "code": "23079", "name": "Felletin", "score": 87.5,
+            "explanation": "Fort besoin de médecins généralistes (zonage ZIP).", "partial": "",
+            "caveats": "", "tied": False, "served_by": "", "departement": "23",
+            "departement_name": "Creuse", "population": 1633, "latitude": 45.883,
+            "longitude": 2.174, "commune": "23079", "commune_name": "Felletin",
+            "url": "/territoires/communes/23079/", "offers_url": "/annonces/?commune=23079",
+            "welcome": None, "supported_offers": 0,
+            "contributions": [
+                {"criterion": "besoin", "label": "Besoin de soins", "importance": "important",
+                 "satisfaction": 0.875, "points": 87.5, "max_points": 100.0, "met": True,
+                 "text": "Zonage ZIP des médecins généralistes.", "covered": True},
+            ],
+        }
+    ],
+}  # fmt: skip
+
+
 @router.get(
     "/matching/communes",
     response={200: MatchingOut, 422: MatchingError},
     summary="Classer les communes selon mes critères",
     description=DESCRIPTION,
-    openapi_extra={"parameters": _parameters()},
+    openapi_extra=api_example(MATCHING_EXAMPLE, extra={"parameters": _parameters()}),
 )
 def matching_communes(request: HttpRequest) -> Status:
     return _matching(request, "communes")
@@ -315,7 +347,9 @@ def matching_communes(request: HttpRequest) -> Status:
     response={200: MatchingOut, 422: MatchingError},
     summary="Classer les intercommunalités selon mes critères",
     description=DESCRIPTION + " Une intercommunalité vaut sa meilleure commune.",
-    openapi_extra={"parameters": _parameters()},
+    openapi_extra=api_example(
+        {**MATCHING_EXAMPLE, "scale": "epci"}, extra={"parameters": _parameters()}
+    ),
 )
 def matching_epcis(request: HttpRequest) -> Status:
     return _matching(request, "epci")

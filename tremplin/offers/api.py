@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from tremplin.core.api_params import IsoDate, IsoDateTime, api_example
 from tremplin.core.professions import Profession
 from tremplin.offers import selectors
 from tremplin.offers.models import Offer, OfferKind, PracticeSetting
@@ -26,8 +27,8 @@ class OfferQuery(Schema):
     q: str = Field("", max_length=100, description="Mots-clés (sans accents ni pluriels requis).")
     profession: Profession | None = None
     type: OfferKind | None = Field(None, description="Type d’annonce.")
-    du: date | None = Field(None, description="Début de la période de disponibilité.")
-    au: date | None = Field(None, description="Fin de la période de disponibilité.")
+    du: IsoDate | None = Field(None, description="Début de la période de disponibilité.")
+    au: IsoDate | None = Field(None, description="Fin de la période de disponibilité.")
     departement: str = Field("", max_length=3, description="Code du département, ex. 23.")
     region: str = Field("", max_length=3, description="Code INSEE de la région, ex. 75.")
     commune: str = Field("", max_length=5, description="Code INSEE de la commune centre.")
@@ -43,11 +44,12 @@ class OfferQuery(Schema):
     cadre: PracticeSetting | None = Field(None, description="Cadre d’exercice.")
     tri: selectors.OfferSort | None = Field(None, description="Ordre des résultats.")
     page: int = Field(1, ge=1)
-    updated_since: datetime | None = Field(
+    updated_since: IsoDateTime | None = Field(
         None,
         description="Miroir : les annonces publiées un jour (closes comprises, voir status) et"
-        " modifiées depuis cette date, par 200, des plus anciennes aux plus récentes ; les autres"
-        " filtres sont alors ignorés. Continuer avec next_updated_since et next_after_id.",
+        " modifiées depuis cette date (ISO 8601 ; sans fuseau : UTC), par 200, des plus anciennes"
+        " aux plus récentes ; les autres filtres sont alors ignorés. Continuer avec"
+        " next_updated_since et next_after_id. Une date mal formée est refusée (422).",
     )
     after_id: int | None = Field(None, ge=0, le=2**63 - 1, description="Curseur du miroir.")
 
@@ -110,6 +112,53 @@ class OfferList(Schema):
     next_after_id: int | None = Field(None, description="Miroir : page suivante.")
 
 
+OFFER_EXAMPLE = {
+    "id": 42,
+    "url": "/annonces/42/",
+    "title": "Remplacement de médecin généraliste en MSP, juillet — Felletin (23)",
+    "kind": "remplacement",
+    "kind_label": "Remplacement",
+    "profession": "medecin_generaliste",
+    "profession_label": "Médecin généraliste",
+    "commune": {
+        "insee": "23079",
+        "name": "Felletin",
+        "departement": "23",
+        "departement_name": "Creuse",
+    },
+    "latitude": 45.883,
+    "longitude": 2.174,
+    "start_date": "2027-07-05",
+    "end_date": "2027-07-25",
+    "asap": False,
+    "retrocession_rate": "75.00",
+    "salary_min": None,
+    "salary_max": None,
+    "setting": "msp",
+    "housing_offered": True,
+    "zonage": "ZIP",
+    "organisation": "Maison de santé de Felletin",
+    "published_at": "2027-05-02T09:30:00+02:00",
+    "is_demo": False,
+    "distance_km": None,
+    "status": "published",
+    "updated_at": None,
+}
+OFFER_DETAIL_EXAMPLE = {
+    **OFFER_EXAMPLE,
+    "description": "Trois semaines de remplacement ; appartement meublé prêté par la commune.",
+    "replacement_type": "ponctuel",
+    "internship_level": "",
+    "patients_per_day": 25,
+    "secretariat": "sur_place",
+    "software": "Weda",
+    "on_call": "Un samedi matin sur quatre.",
+    "housing_details": "Appartement meublé à deux pas de la maison de santé.",
+    "region": "75",
+    "expires_on": "2027-07-25",
+}
+
+
 def _offer(offer: Offer) -> dict:
     commune = offer.commune
     distance = getattr(offer, "distance_km", None)
@@ -153,6 +202,16 @@ def _offer(offer: Offer) -> dict:
     "/offers",
     response={200: OfferList, 400: Error},
     summary="Rechercher des annonces publiées",
+    openapi_extra=api_example(
+        {
+            "count": 1,
+            "page": 1,
+            "pages": 1,
+            "results": [OFFER_EXAMPLE],
+            "next_updated_since": None,
+            "next_after_id": None,
+        }
+    ),
 )
 def offers_search(request: HttpRequest, filters: Query[OfferQuery]) -> dict:
     if filters.updated_since is not None:
@@ -196,6 +255,7 @@ def offers_search(request: HttpRequest, filters: Query[OfferQuery]) -> dict:
     "/offers/{offer_id}",
     response={200: OfferDetailOut, 404: Error},
     summary="Une annonce publiée",
+    openapi_extra=api_example(OFFER_DETAIL_EXAMPLE),
 )
 def offer_detail(request: HttpRequest, offer_id: int) -> dict:
     offer = selectors.published_offer(offer_id)

@@ -18,6 +18,7 @@ from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
+from tremplin.core.api_params import IsoDate, api_example
 from tremplin.core.professions import Profession
 from tremplin.offers import services as offer_services
 from tremplin.offers.api import router as offers_router
@@ -102,8 +103,8 @@ class OfferWrite(Schema):
     commune: str | None = Field(
         None, pattern=r"^\d[0-9AB]\d{3}$", description="Code INSEE de la commune d’exercice."
     )
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
     asap: bool | None = Field(None, description="Dès que possible.")
     replacement_type: ReplacementType | Literal[""] | None = None
     internship_level: InternshipLevel | Literal[""] | None = None
@@ -164,6 +165,37 @@ class TokenOut(Schema):
     organisation: str
     token: str = Field(description="Nom du jeton.")
     rate_per_minute: int
+
+
+OWN_OFFER_EXAMPLE = {
+    "id": 42,
+    "url": "/annonces/42/",
+    "status": "submitted",
+    "status_label": "En attente de modération",
+    "refusal_reason": "",
+    "title": "Remplacement de médecin généraliste en MSP, juillet — Felletin (23)",
+    "kind": "remplacement",
+    "profession": "medecin_generaliste",
+    "commune": "23079",
+    "start_date": "2027-07-05",
+    "end_date": "2027-07-25",
+    "asap": False,
+    "created_at": "2027-05-01T10:00:00+02:00",
+    "updated_at": "2027-05-01T10:00:00+02:00",
+    "submitted_at": "2027-05-01T10:00:00+02:00",
+    "published_at": None,
+    "closed_at": None,
+}
+CREATE_EXAMPLE = {
+    "kind": "remplacement",
+    "profession": "medecin_generaliste",
+    "title": "Remplacement de médecin généraliste en MSP, juillet — Felletin (23)",
+    "description": "Trois semaines de remplacement ; appartement meublé prêté par la commune.",
+    "commune": "23079",
+    "start_date": "2027-07-05",
+    "end_date": "2027-07-25",
+    "retrocession_rate": "75",
+}
 
 
 def _own(offer: Offer) -> dict:
@@ -237,6 +269,7 @@ WRITE_ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error, 429:
     auth=token_auth,
     response={201: OwnOfferOut, **WRITE_ERRORS},
     summary="Créer une annonce (jeton d’organisation)",
+    openapi_extra=api_example(OWN_OFFER_EXAMPLE, status=201, body=CREATE_EXAMPLE),
     description="Crée l’annonce et la soumet à la modération (statut « submitted »), "
     "sauf `submit: false` (brouillon). Publiée après validation par la modération.",
 )
@@ -263,6 +296,9 @@ def offer_create(request: TokenHttpRequest, payload: OfferCreate) -> Status:
     auth=token_auth,
     response={200: OwnOfferOut, **WRITE_ERRORS},
     summary="Modifier une annonce de son organisation (jeton d’organisation)",
+    openapi_extra=api_example(
+        {**OWN_OFFER_EXAMPLE, "end_date": "2027-07-31"}, body={"end_date": "2027-07-31"}
+    ),
     description="Seuls les champs envoyés changent. Une annonce publiée le reste ; "
     "une annonce close ne se modifie plus.",
 )
@@ -287,6 +323,15 @@ def offer_change(
     auth=token_auth,
     response={200: OwnOfferOut, **WRITE_ERRORS},
     summary="Clore une annonce de son organisation (jeton d’organisation)",
+    openapi_extra=api_example(
+        {
+            **OWN_OFFER_EXAMPLE,
+            "status": "filled",
+            "status_label": "Pourvue",
+            "closed_at": "2027-06-10T18:00:00+02:00",
+        },
+        body={"status": "filled"},
+    ),
 )
 def offer_close(
     request: TokenHttpRequest, payload: OfferClose, offer_id: int = Path(..., ge=1, le=MAX_ID)
@@ -307,6 +352,14 @@ def offer_close(
     auth=token_auth,
     response={200: TokenOut, 401: Error, 429: Error},
     summary="Le jeton utilisé et son organisation",
+    openapi_extra=api_example(
+        {
+            "organisation_id": 7,
+            "organisation": "Maison de santé de Felletin",
+            "token": "Logiciel de la MSP",
+            "rate_per_minute": 60,
+        }
+    ),
 )
 def token_detail(request: TokenHttpRequest) -> dict:
     token = request.auth

@@ -2,6 +2,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from tremplin.core.api_params import api_example
 from tremplin.territories import selectors
 from tremplin.territories.indicators import INDICATORS
 from tremplin.territories.models import Commune
@@ -95,6 +96,52 @@ class SearchParams(Schema):
     limit: int = Field(10, ge=1, le=50)
 
 
+FELLETIN = {
+    "insee": "23079",
+    "name": "Felletin",
+    "departement": "23",
+    "population": 1633,
+    "postal_codes": ["23500"],
+}
+COMMUNE_EXAMPLE = {
+    **FELLETIN,
+    "kind": "COM",
+    "city": None,
+    "arrondissements": [],
+    "departement_name": "Creuse",
+    "region": "75",
+    "region_name": "Nouvelle-Aquitaine",
+    "epci": "200044014",
+    "epci_name": "CC Creuse Grand Sud",
+    "latitude": 45.883,
+    "longitude": 2.174,
+    "town_hall": {
+        "address": "Place Quinault, 23500 Felletin",
+        "phone": "05 55 66 51 11",
+        "email": "mairie@felletin.fr",
+        "website": "https://www.felletin.fr",
+        "latitude": 45.883,
+        "longitude": 2.174,
+    },
+    "indicators": [
+        {
+            "key": "apl_mg",
+            "label": "APL aux médecins généralistes",
+            "value": 2.41,
+            "category": "",
+            "unit": "nombre de consultations/visites accessibles par habitant standardisé",
+            "year": 2023,
+            "source": "DREES",
+            "coverage": None,
+            "absence": None,
+            "share_above": 0.62,
+            "published_for": None,
+            "breakdown": {},
+        }
+    ],
+}
+
+
 def _summary(commune: Commune) -> dict:
     return {
         "insee": commune.insee,
@@ -105,7 +152,12 @@ def _summary(commune: Commune) -> dict:
     }
 
 
-@router.get("/communes", response=CommuneList, summary="Rechercher des communes")
+@router.get(
+    "/communes",
+    response=CommuneList,
+    summary="Rechercher des communes",
+    openapi_extra=api_example({"count": 1, "results": [FELLETIN]}),
+)
 def communes_search(request: HttpRequest, params: Query[SearchParams]) -> dict:
     results = selectors.commune_search(params.q, limit=params.limit)
     return {"count": len(results), "results": [_summary(c) for c in results]}
@@ -115,6 +167,7 @@ def communes_search(request: HttpRequest, params: Query[SearchParams]) -> dict:
     "/communes/{insee}",
     response={200: CommuneDetail, 404: Error},
     summary="Profil d’une commune",
+    openapi_extra=api_example(COMMUNE_EXAMPLE),
 )
 def commune_detail(request: HttpRequest, insee: str) -> dict:
     commune = selectors.commune_profile(insee.upper())
