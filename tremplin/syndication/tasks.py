@@ -1,6 +1,6 @@
 from django.tasks import task
 
-from tremplin.syndication import services, services_alerts
+from tremplin.syndication import feedfiles, services, services_alerts
 
 
 @task
@@ -19,3 +19,15 @@ def deliveries_send_due() -> int:
 def alerts_send_digests() -> int:
     """The daily and weekly digests of saved searches (idempotent)."""
     return services_alerts.alerts_send_digests()
+
+
+@task
+def feed_files_refresh() -> bool:
+    """Write the full feeds again if an offer changed and they are old enough (debounced)."""
+    return feedfiles.feed_files_refresh()
+
+
+@task
+def feed_files_generate() -> list[str]:
+    """Write the full feeds again whatever their age (daily: expiries, the build date)."""
+    return feedfiles.feed_files_generate()
