@@ -72,7 +72,7 @@ def file_response(
     start, end = wanted
     handle.seek(start)
     partial = StreamingHttpResponse(
-        _read(handle, end - start + 1), status=206, content_type=content_type
+        _Part(handle, end - start + 1), status=206, content_type=content_type
     )
     partial["Content-Length"] = str(end - start + 1)
     partial["Content-Range"] = f"bytes {start}-{end}/{stat.st_size}"
@@ -112,13 +112,22 @@ def _range(
     return start, end
 
 
-def _read(handle: BinaryIO, length: int) -> Iterator[bytes]:
-    try:
-        while length > 0:
-            chunk = handle.read(min(CHUNK, length))
+class _Part:
+    """`length` bytes of an open file from its position, closed by the response (even when
+    nobody iterated it: a generator's `finally` would not run then)."""
+
+    def __init__(self, handle: BinaryIO, length: int) -> None:
+        self.handle = handle
+        self.length = length
+
+    def __iter__(self) -> Iterator[bytes]:
+        left = self.length
+        while left > 0:
+            chunk = self.handle.read(min(CHUNK, left))
             if not chunk:
                 return
-            length -= len(chunk)
+            left -= len(chunk)
             yield chunk
-    finally:
-        handle.close()
+
+    def close(self) -> None:
+        self.handle.close()

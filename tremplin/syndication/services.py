@@ -40,6 +40,8 @@ LEASE = timedelta(seconds=http.TIMEOUT_SECONDS * 3 + 30)
 # Deliveries one task sends in a row for one (partner, offer) pair before handing over.
 BATCH = 200
 SWEEP_LIMIT = 5000
+# Offers whose deliveries to one partner one queued task sends (batches of offer events).
+ENQUEUE_OFFERS = 50
 
 
 # --- Recording offer changes -------------------------------------------------------------
@@ -174,10 +176,16 @@ def offer_events_record(*, changes: list[tuple[int, str]]) -> list[DeliveryEvent
         )
         for event, partner in deliveries
     )
-    # One task per (partner, offer): it sends that pair's due deliveries in order.
-    pairs = {(partner.pk, event.offer_id) for event, partner in deliveries if not partner.is_paused}
-    for partner_id, offer_id in sorted(pairs):
-        _enqueue(partner_id=partner_id, offer_id=offer_id)
+    # One task per partner and ENQUEUE_OFFERS offers (a task row costs an insert): it sends
+    # each pair's due deliveries in order, as one task per pair would.
+    by_partner: dict[int, set[int]] = {}
+    for event, partner in deliveries:
+        if not partner.is_paused:
+            by_partner.setdefault(partner.pk, set()).add(event.offer_id)
+    for partner_id, offer_ids in sorted(by_partner.items()):
+        ordered = sorted(offer_ids)
+        for start in range(0, len(ordered), ENQUEUE_OFFERS):
+            _enqueue(partner_id=partner_id, offer_ids=ordered[start : start + ENQUEUE_OFFERS])
     return recorded
 
 
@@ -258,9 +266,21 @@ def _event_create(
     raise IntegrityError(f"No free event sequence for offer {offer_id}.")
 
 
-def _enqueue(*, partner_id: int, offer_id: int, run_after: datetime | None = None) -> None:
-    from tremplin.syndication.tasks import deliveries_send
+def _enqueue(
+    *,
+    partner_id: int,
+    offer_id: int | None = None,
+    offer_ids: list[int] | None = None,
+    run_after: datetime | None = None,
+) -> None:
+    """Queue the sending of a partner's due deliveries for one offer (or, with `offer_ids`,
+    for several, one after the other: one task row for a batch of events)."""
+    from tremplin.syndication.tasks import deliveries_send, deliveries_send_offers
 
+    if offer_ids is not None:
+        deliveries_send_offers.enqueue(partner_id=partner_id, offer_ids=offer_ids)
+        return
+    assert offer_id is not None
     if run_after is not None:
         if not default_task_backend.supports_defer:
             return  # the sweep sends it when due

@@ -10,6 +10,14 @@ def deliveries_send(*, partner_id: int, offer_id: int) -> int:
 
 
 @task
+def deliveries_send_offers(*, partner_id: int, offer_ids: list[int]) -> int:
+    """The same for several offers of one partner, one after the other (a batch of events)."""
+    return sum(
+        services.deliveries_send(partner_id=partner_id, offer_id=offer_id) for offer_id in offer_ids
+    )
+
+
+@task
 def deliveries_send_due() -> int:
     """The sweep: every due webhook whose task was lost or whose worker died."""
     return services.deliveries_send_due()
