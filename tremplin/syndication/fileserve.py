@@ -61,7 +61,7 @@ def file_response(
         return _with(conditional, common)
     common["Accept-Ranges"] = "bytes"
     wanted = _range(request, size=stat.st_size, etag=etag, last_modified=last_modified)
-    if wanted == "unsatisfiable":
+    if isinstance(wanted, str):  # "unsatisfiable"
         handle.close()
         refused = HttpResponse(status=416)
         refused["Content-Range"] = f"bytes */{stat.st_size}"

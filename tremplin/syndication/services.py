@@ -60,11 +60,11 @@ def offer_events_consume(events: list[OfferEvent]) -> None:
     offer becomes a partner event and its deliveries, and the full feeds are marked stale.
     Runs in the dispatch's transaction, so a failure leaves the whole batch pending and
     nothing half recorded."""
-    changes = [
-        (event.offer_id, kind)
+    changes: list[tuple[int, str]] = [
+        (event.offer_id, str(partner_kind))
         for event in events
         if event.offer_id is not None
-        and (kind := PARTNER_EVENT_KINDS.get(OfferEventKind(event.kind))) is not None
+        and (partner_kind := PARTNER_EVENT_KINDS.get(OfferEventKind(event.kind))) is not None
     ]
     if not changes:
         return
@@ -74,10 +74,10 @@ def offer_events_consume(events: list[OfferEvent]) -> None:
     except IntegrityError:
         # Another process numbered an event of one of these offers meanwhile (SQLite has no
         # row lock): one at a time, each with its own retries.
-        for offer_id, kind in changes:
+        for offer_id, change in changes:
             offer = Offer.objects.filter(pk=offer_id).first()
             if offer is not None:
-                offer_event_record(offer=offer, kind=kind)
+                offer_event_record(offer=offer, kind=change)
     feedfiles.feed_files_mark_stale()
 
 
@@ -116,10 +116,10 @@ def offer_events_record(*, changes: list[tuple[int, str]]) -> list[DeliveryEvent
     for event_id, partner_id, status, attempts in Delivery.objects.filter(
         event_id__in=list(by_event)
     ).values_list("event_id", "partner_id", "status", "attempts"):
-        head = by_event[event_id]
-        head.served.add(partner_id)
+        known = by_event[event_id]
+        known.served.add(partner_id)
         if status != DeliveryStatus.PENDING or attempts != 0:
-            head.attempted = True
+            known.attempted = True
     new_events: list[DeliveryEvent] = []
     updated: dict[int, DeliveryEvent] = {}
     deliveries: list[tuple[DeliveryEvent, Partner]] = []
@@ -182,8 +182,8 @@ def offer_events_record(*, changes: list[tuple[int, str]]) -> list[DeliveryEvent
     for event, partner in deliveries:
         if not partner.is_paused:
             by_partner.setdefault(partner.pk, set()).add(event.offer_id)
-    for partner_id, offer_ids in sorted(by_partner.items()):
-        ordered = sorted(offer_ids)
+    for partner_id, offers_of_partner in sorted(by_partner.items()):
+        ordered = sorted(offers_of_partner)
         for start in range(0, len(ordered), ENQUEUE_OFFERS):
             _enqueue(partner_id=partner_id, offer_ids=ordered[start : start + ENQUEUE_OFFERS])
     return recorded
