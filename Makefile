@@ -12,7 +12,7 @@ RUN_ENV := DEBUG=$${DEBUG:-true}
 DEPLOY_ENV := DEBUG=false HTTPS=true ALLOWED_HOSTS=tremplin.example.org EMAIL_HOST=smtp.example.org \
 	SECRET_KEY=check-deploy-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n')
 
-.PHONY: help install run test mutate quality format lock messages demo bench clean vendor
+.PHONY: help install run test mutate quality format lock messages demo bench loadtest clean vendor
 
 help:
 	@echo "make run      install, migrate, load demo data, serve http://\$$HOST:\$$PORT (127.0.0.1:8000 by default; + task worker)"
@@ -22,6 +22,7 @@ help:
 	@echo "make format   apply ruff formatting and fixes"
 	@echo "make messages refresh and compile translations"
 	@echo "make bench    benchmarks (imports, search, pages) on a scratch database"
+	@echo "make loadtest locust against gunicorn on loopback, 60 s (LOADTEST_DATABASE_URL=postgres://…)"
 	@echo "make lock     re-resolve requirements.lock from pyproject.toml"
 	@echo "make vendor   refetch the vendored JavaScript (npm, development only; docs/vendor.md)"
 
@@ -89,6 +90,11 @@ bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false SECRET_KEY=bench ALLOWED_HOSTS=testserver $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false SECRET_KEY=bench $(PY) manage.py collectstatic --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false SECRET_KEY=bench ALLOWED_HOSTS=testserver $(PY) manage.py bench
+
+# Load test (docs/benchmarks.md): gunicorn on 127.0.0.1, locust headless for DURATION, then the
+# slow reader of the full job feed; on a scratch PostgreSQL database that gets 100,000 offers.
+loadtest: install
+	scripts/loadtest
 
 # Vendored browser code (docs/vendor.md): fetched with npm at development time only, the built
 # files are committed so that nobody running Tremplin needs Node.

@@ -182,6 +182,21 @@ if PRIVATE_MEDIA_ROOT.resolve().is_relative_to(MEDIA_ROOT.resolve()):
 MATCHING_MATRIX_DIR = env_str(
     "TREMPLIN_MATRIX_DIR", "" if TESTING else str(BASE_DIR / ".cache" / "matching")
 )
+# The full feeds (the whole Indeed XML job feed, the unfiltered JSON feed) are files a task
+# writes here and the web serves without building them per request (syndication/feedfiles.py);
+# empty: the view streams them as it builds them (the tests, unless a test sets it).
+FEEDS_DIR = env_str("TREMPLIN_FEEDS_DIR", "" if TESTING else str(BASE_DIR / ".cache" / "feeds"))
+# An offer change marks the files stale; they are written again at most this often.
+FEEDS_REFRESH_MINUTES = env_int("FEEDS_REFRESH_MINUTES", default=10, minimum=1)
+# Filtered feeds (RSS, Atom, JSON of a search) are kept this long in the cache (0: not kept).
+FEEDS_CACHE_SECONDS = env_int("FEEDS_CACHE_SECONDS", default=300, minimum=0)
+# "nginx": the full feeds' bytes are sent by the reverse proxy (X-Accel-Redirect to the internal
+# location FEEDS_ACCEL_PREFIX, an alias of FEEDS_DIR, docs/syndication.md), so that a slow
+# reader holds no Python thread; empty: Django sends the file itself (FileResponse).
+REVERSE_PROXY = env_str("REVERSE_PROXY", "")
+if REVERSE_PROXY not in {"", "nginx"}:
+    raise ImproperlyConfigured("REVERSE_PROXY must be empty or nginx.")
+FEEDS_ACCEL_PREFIX = env_str("FEEDS_ACCEL_PREFIX", "/_feeds/")
 STORAGES = {
     # Public uploads (photos): MEDIA_ROOT, or an S3-compatible bucket with MEDIA_STORAGE=s3.
     "default": media_storage_from_env(),

@@ -55,8 +55,9 @@ def offers():
 
 def content(response) -> bytes:
     assert response.status_code == 200, response
-    assert isinstance(response, StreamingHttpResponse)
-    return b"".join(response.streaming_content)
+    if isinstance(response, StreamingHttpResponse):
+        return b"".join(response.streaming_content)
+    return response.content
 
 
 def test_the_rss_feed_lists_published_offers_newest_first(client, offers):
@@ -343,3 +344,19 @@ def test_robots_txt_points_to_the_sitemap(client):
 
     assert response.status_code == 200
     assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in response.content.decode()
+
+
+def test_search_feeds_are_cached_a_few_minutes(client, offers, settings):
+    settings.FEEDS_CACHE_SECONDS = 300
+    first = content(client.get("/diffusion/annonces.rss", {"departement": "23"}))
+    OfferFactory(published=True, title="Annonce toute neuve")
+
+    cached = content(client.get("/diffusion/annonces.rss", {"departement": "23"}))
+    other_url = content(client.get("/diffusion/annonces.rss", {"departement": "23", "limite": 9}))
+
+    assert cached == first and b"Annonce toute neuve" not in cached
+    assert b"Annonce toute neuve" in other_url
+    settings.FEEDS_CACHE_SECONDS = 0
+    assert b"Annonce toute neuve" in content(
+        client.get("/diffusion/annonces.rss", {"departement": "23"})
+    )

@@ -104,6 +104,8 @@ class OfferDetailOut(OfferOut):
 
 class OfferList(Schema):
     count: int
+    # True: more offers match than `count` (a broad text search ranks the newest 1,000).
+    count_capped: bool = False
     page: int
     pages: int
     results: list[OfferOut]
@@ -245,6 +247,7 @@ def offers_search(request: HttpRequest, filters: Query[OfferQuery]) -> dict:
     result = selectors.offer_search(params=params)
     return {
         "count": result.count,
+        "count_capped": result.count_capped,
         "page": result.page,
         "pages": result.pages,
         "results": [_offer(offer) for offer in result.offers],

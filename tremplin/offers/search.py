@@ -1,8 +1,10 @@
 """Text and distance search over offers, on PostgreSQL and SQLite alike.
 
 PostgreSQL: full-text search with the `french` configuration (stemming) on a document that is
-already lowercase and unaccented, so "médecin", "Medecins" and "MÉDECIN" meet; a GIN index
-covers the expression (migration 0002, PostgreSQL only).
+already lowercase and unaccented, so "médecin", "Medecins" and "MÉDECIN" meet. The filter and
+the rank read `search_vector`, the tsvector PostgreSQL stores beside the document (migration
+0004), under a GIN index (migration 0007): no document is parsed again at search time, so the
+planner may as well walk the offers newest first and stop after a page.
 SQLite: every word of the query, reduced to a crude French stem, must appear in the document.
 Both live in `text_filter`, tested on each backend.
 """
@@ -10,7 +12,8 @@ Both live in `text_filter`, tested on each backend.
 import math
 
 from django.db import connection
-from django.db.models import ExpressionWrapper, F, FloatField, QuerySet, Value
+from django.db.models import BooleanField, ExpressionWrapper, F, FloatField, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Sqrt
 
 from tremplin.territories.text import normalise_name
@@ -37,13 +40,12 @@ def text_filter[QS: QuerySet](queryset: QS, query: str) -> QS:
     if not words:
         return queryset.annotate(relevance=Value(0.0, output_field=FloatField()))
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-        vector = SearchVector("search_document", config="french")
-        search = SearchQuery(" ".join(words), config="french", search_type="plain")
-        return queryset.annotate(document=vector, relevance=SearchRank(vector, search)).filter(
-            document=search
-        )
+        vector = f"{connection.ops.quote_name(queryset.model._meta.db_table)}.search_vector"
+        query = "plainto_tsquery('french'::regconfig, %s)"
+        text = " ".join(words)
+        return queryset.annotate(
+            relevance=RawSQL(f"ts_rank({vector}, {query})", [text], output_field=FloatField())
+        ).filter(RawSQL(f"{vector} @@ {query}", [text], output_field=BooleanField()))
     for word in words:
         queryset = queryset.filter(search_document__contains=french_stem(word))
     return queryset.annotate(relevance=Value(1.0, output_field=FloatField()))

@@ -3,10 +3,13 @@
 Every feed reads the URL filters of /annonces/ (OfferSearchForm) and lists the newest offers
 first. RSS, Atom and JSON carry the latest `limite` offers (50 by default, 500 at most); the
 job feed carries every matching offer, in the XML format of Indeed's job feeds (<source>,
-<job>…), which most job aggregators import. All are streamed: rows are read in chunks with
-`.iterator()` and written as they come, so 100,000 offers cost the memory of one chunk.
+<job>…), which most job aggregators import. Rows are read in chunks with `.iterator()` and
+written as they come, so 100,000 offers cost the memory of one chunk. The full feeds (no
+filter) are files written by a task and served as files (feedfiles.py); a filtered job feed is
+streamed; RSS, Atom and JSON (500 offers at most) are built whole and cached a few minutes.
 """
 
+import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -17,6 +20,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
@@ -33,6 +37,8 @@ from tremplin.syndication.selectors import offer_search_label
 CHUNK = 1000
 FEED_LIMIT = 50
 MAX_FEED_LIMIT = 500
+# What feed readers and proxies may keep (seconds).
+FEED_MAX_AGE = 300
 # Bytes gathered before a piece of the response is handed to the server.
 BUFFER = 64 * 1024
 SUMMARY_LENGTH = 400
@@ -341,27 +347,57 @@ FORMATS = {
 }
 
 
+def feed_pieces(kind: str, query: QueryDict, *, full_path: str) -> Iterator[str]:
+    """The text of feed `kind` for the search in `query`, as asked for at `full_path` (the
+    feed's own URL, path and query string); FeedError when the filters are invalid."""
+    writer, _content_type, limited = FORMATS[kind]
+    params, label = feed_search(query)
+    limit = feed_limit(query.get("limite")) if limited else None
+    search_query = params.query_string(tri="", page="")
+    link = (
+        settings.SITE_URL + reverse("offers:search") + (f"?{search_query}" if search_query else "")
+    )
+    self_url = settings.SITE_URL + full_path
+    with translation.override("fr"):
+        title = _("%(site)s — annonces : %(label)s") % {"site": settings.SITE_NAME, "label": label}
+    rows = feed_rows(params, limit=limit)
+    return _in_french(lambda: writer(rows, title=title, link=link, self_url=self_url))
+
+
+def feed_bytes(pieces: Iterable[str]) -> Iterator[bytes]:
+    """The feed's text as UTF-8, in pieces of about BUFFER bytes."""
+    return _buffered(pieces)
+
+
 def feed_response(request: HttpRequest, kind: str) -> HttpResponseBase:
-    """The streamed feed `kind` of the search in the request's query string."""
-    writer, content_type, limited = FORMATS[kind]
+    """The feed `kind` of the search in the request's query string. The job feed (every
+    matching offer) is streamed; RSS, Atom and JSON (500 offers at most) are built whole and
+    kept FEEDS_CACHE_SECONDS in the cache, per URL."""
+    _writer, content_type, limited = FORMATS[kind]
+    cache_key = "feed:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    if limited and settings.FEEDS_CACHE_SECONDS and (body := cache.get(cache_key)) is not None:
+        return _feed_http_response(body, content_type=content_type)
     try:
-        params, label = feed_search(request.GET)
+        pieces = feed_pieces(kind, request.GET, full_path=request.get_full_path())
     except FeedError as error:
         return HttpResponse(
             _("Critères de recherche invalides : %(errors)s") % {"errors": error},
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    limit = feed_limit(request.GET.get("limite")) if limited else None
-    query = params.query_string(tri="", page="")
-    link = settings.SITE_URL + reverse("offers:search") + (f"?{query}" if query else "")
-    self_url = settings.SITE_URL + request.get_full_path()
-    with translation.override("fr"):
-        title = _("%(site)s — annonces : %(label)s") % {"site": settings.SITE_NAME, "label": label}
-    rows = feed_rows(params, limit=limit)
-    pieces = _in_french(lambda: writer(rows, title=title, link=link, self_url=self_url))
-    response = StreamingHttpResponse(_buffered(pieces), content_type=content_type)
-    response["Cache-Control"] = "public, max-age=300"
+    if limited:
+        body = b"".join(feed_bytes(pieces))
+        if settings.FEEDS_CACHE_SECONDS:
+            cache.set(cache_key, body, settings.FEEDS_CACHE_SECONDS)
+        return _feed_http_response(body, content_type=content_type)
+    response = StreamingHttpResponse(feed_bytes(pieces), content_type=content_type)
+    response["Cache-Control"] = f"public, max-age={FEED_MAX_AGE}"
     if kind == "xml":
         response["Content-Disposition"] = 'inline; filename="tremplin-annonces.xml"'
+    return response
+
+
+def _feed_http_response(body: bytes, *, content_type: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Cache-Control"] = f"public, max-age={FEED_MAX_AGE}"
     return response

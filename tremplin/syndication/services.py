@@ -9,11 +9,12 @@ Delivery guarantees (docs/syndication.md):
 """
 
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Greatest
 from django.tasks import default_task_backend
 from django.utils import timezone
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from tremplin.accounts.models import User
 from tremplin.offers.models import Offer, OfferEvent, OfferEventKind
-from tremplin.syndication import http, webhooks
+from tremplin.syndication import feedfiles, http, webhooks
 from tremplin.syndication.models import (
     DELIVERY_WINDOW,
     OPEN_STATUSES,
@@ -39,6 +40,8 @@ LEASE = timedelta(seconds=http.TIMEOUT_SECONDS * 3 + 30)
 # Deliveries one task sends in a row for one (partner, offer) pair before handing over.
 BATCH = 200
 SWEEP_LIMIT = 5000
+# Offers whose deliveries to one partner one queued task sends (batches of offer events).
+ENQUEUE_OFFERS = 50
 
 
 # --- Recording offer changes -------------------------------------------------------------
@@ -54,12 +57,136 @@ PARTNER_EVENT_KINDS = {
 
 def offer_events_consume(events: list[OfferEvent]) -> None:
     """The syndication subscriber of offer events (registered in apps.py): each change of an
-    offer becomes a partner event and its deliveries. Runs in the dispatch's transaction, so a
-    failure leaves the whole batch pending and nothing half recorded."""
-    for event in events:
-        kind = PARTNER_EVENT_KINDS.get(OfferEventKind(event.kind))
-        if event.offer is not None and kind is not None:
-            offer_event_record(offer=event.offer, kind=kind)
+    offer becomes a partner event and its deliveries, and the full feeds are marked stale.
+    Runs in the dispatch's transaction, so a failure leaves the whole batch pending and
+    nothing half recorded."""
+    changes: list[tuple[int, str]] = [
+        (event.offer_id, str(partner_kind))
+        for event in events
+        if event.offer_id is not None
+        and (partner_kind := PARTNER_EVENT_KINDS.get(OfferEventKind(event.kind))) is not None
+    ]
+    if not changes:
+        return
+    try:
+        with transaction.atomic():
+            offer_events_record(changes=changes)
+    except IntegrityError:
+        # Another process numbered an event of one of these offers meanwhile (SQLite has no
+        # row lock): one at a time, each with its own retries.
+        for offer_id, change in changes:
+            offer = Offer.objects.filter(pk=offer_id).first()
+            if offer is not None:
+                offer_event_record(offer=offer, kind=change)
+    feedfiles.feed_files_mark_stale()
+
+
+@dataclass
+class _Head:
+    """The latest event of an offer while a batch is recorded."""
+
+    event: DeliveryEvent
+    attempted: bool  # a delivery of it was tried: an update may no longer replace it
+    served: set[int]  # partners it is (or will be) delivered to
+
+
+def offer_events_record(*, changes: list[tuple[int, str]]) -> list[DeliveryEvent]:
+    """Record a batch of changes `(offer id, kind)`, in order, with what `offer_event_record`
+    does for one, in a fixed number of queries whatever the batch's size: the offers, the
+    partners, the latest event of every offer (locked; one numbering query per batch), their
+    deliveries, then one insert of the new events and one of their deliveries. Returns the
+    events recorded or updated, in the order of the changes."""
+    offer_ids = sorted({offer_id for offer_id, _kind in changes})
+    offers = Offer.objects.select_related(
+        "commune__departement", "commune__region", "organisation"
+    ).in_bulk(offer_ids)
+    partners = list(Partner.objects.all())
+    latest = (
+        DeliveryEvent.objects.filter(offer_id=OuterRef("offer_id"))
+        .order_by("-sequence")
+        .values("sequence")[:1]
+    )
+    heads: dict[int, _Head] = {
+        event.offer_id: _Head(event=event, attempted=False, served=set())
+        for event in DeliveryEvent.objects.select_for_update()
+        .filter(offer_id__in=offer_ids, sequence=Subquery(latest))
+        .order_by("offer_id")
+    }
+    by_event = {head.event.pk: head for head in heads.values()}
+    for event_id, partner_id, status, attempts in Delivery.objects.filter(
+        event_id__in=list(by_event)
+    ).values_list("event_id", "partner_id", "status", "attempts"):
+        known = by_event[event_id]
+        known.served.add(partner_id)
+        if status != DeliveryStatus.PENDING or attempts != 0:
+            known.attempted = True
+    new_events: list[DeliveryEvent] = []
+    updated: dict[int, DeliveryEvent] = {}
+    deliveries: list[tuple[DeliveryEvent, Partner]] = []
+    recorded: list[DeliveryEvent] = []
+    payloads: dict[int, dict] = {}
+    for offer_id, kind in changes:
+        offer = offers.get(offer_id)
+        if offer is None:
+            continue
+        if offer_id not in payloads:
+            payloads[offer_id] = offer_document(offer)
+        takers = [
+            p
+            for p in partners
+            if p.takes(profession=offer.profession, region=offer.region_code, kind=offer.kind)
+        ]
+        head = heads.get(offer_id)
+        if (
+            kind == EventKind.UPDATED
+            and head is not None
+            and head.event.kind in {EventKind.PUBLISHED, EventKind.UPDATED}
+            and not head.attempted
+        ):
+            event = head.event
+            event.payload = payloads[offer_id]
+            if event.pk is not None:
+                updated[event.pk] = event
+            takers = [p for p in takers if p.pk not in head.served]
+        else:
+            event = DeliveryEvent(
+                offer_id=offer_id,
+                sequence=(head.event.sequence if head else 0) + 1,
+                kind=kind,
+                payload=payloads[offer_id],
+            )
+            new_events.append(event)
+            head = heads[offer_id] = _Head(event=event, attempted=False, served=set())
+        head.served.update(p.pk for p in takers)
+        deliveries.extend((event, partner) for partner in takers)
+        recorded.append(event)
+    if updated:
+        DeliveryEvent.objects.bulk_update(list(updated.values()), ["payload"])
+    DeliveryEvent.objects.bulk_create(new_events)
+    now = timezone.now()
+    Delivery.objects.bulk_create(
+        Delivery(
+            partner=partner,
+            event=event,
+            offer_id=event.offer_id,
+            sequence=event.sequence,
+            next_attempt_at=now,
+            deadline=now + DELIVERY_WINDOW,
+            created_at=now,
+        )
+        for event, partner in deliveries
+    )
+    # One task per partner and ENQUEUE_OFFERS offers (a task row costs an insert): it sends
+    # each pair's due deliveries in order, as one task per pair would.
+    by_partner: dict[int, set[int]] = {}
+    for event, partner in deliveries:
+        if not partner.is_paused:
+            by_partner.setdefault(partner.pk, set()).add(event.offer_id)
+    for partner_id, offers_of_partner in sorted(by_partner.items()):
+        ordered = sorted(offers_of_partner)
+        for start in range(0, len(ordered), ENQUEUE_OFFERS):
+            _enqueue(partner_id=partner_id, offer_ids=ordered[start : start + ENQUEUE_OFFERS])
+    return recorded
 
 
 def offer_event_record(*, offer: Offer, kind: str) -> DeliveryEvent:
@@ -139,9 +266,21 @@ def _event_create(
     raise IntegrityError(f"No free event sequence for offer {offer_id}.")
 
 
-def _enqueue(*, partner_id: int, offer_id: int, run_after: datetime | None = None) -> None:
-    from tremplin.syndication.tasks import deliveries_send
+def _enqueue(
+    *,
+    partner_id: int,
+    offer_id: int | None = None,
+    offer_ids: list[int] | None = None,
+    run_after: datetime | None = None,
+) -> None:
+    """Queue the sending of a partner's due deliveries for one offer (or, with `offer_ids`,
+    for several, one after the other: one task row for a batch of events)."""
+    from tremplin.syndication.tasks import deliveries_send, deliveries_send_offers
 
+    if offer_ids is not None:
+        deliveries_send_offers.enqueue(partner_id=partner_id, offer_ids=offer_ids)
+        return
+    assert offer_id is not None
     if run_after is not None:
         if not default_task_backend.supports_defer:
             return  # the sweep sends it when due

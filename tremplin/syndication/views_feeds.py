@@ -10,6 +10,7 @@ from django.http.response import HttpResponseBase
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_safe
 
+from tremplin.syndication.feedfiles import feed_file_response, is_full_feed_request
 from tremplin.syndication.feeds import feed_response
 from tremplin.syndication.sitemaps import SITEMAPS
 
@@ -29,12 +30,16 @@ def feed_atom(request: HttpRequest) -> HttpResponseBase:
 @login_not_required
 @require_safe
 def feed_json(request: HttpRequest) -> HttpResponseBase:
+    if is_full_feed_request(request, "json"):
+        return feed_file_response(request, "json")
     return feed_response(request, "json")
 
 
 @login_not_required
 @require_safe
 def feed_jobs(request: HttpRequest) -> HttpResponseBase:
+    if is_full_feed_request(request, "xml"):
+        return feed_file_response(request, "xml")
     return feed_response(request, "xml")
 
 

@@ -3,13 +3,17 @@ published offers in the scratch database; they are generated here when run alone
 
 - Feeds of 100,000 offers: time to stream each whole response, and the peak of Python memory
   allocated while doing it (tracemalloc), for the full job feed and a tenth of it.
-- Webhook fan-out: 10,000 offer events to 3 partners on 127.0.0.1 (one answering 503 to a
+- Full feeds as files: time to write both (Indeed XML of every offer, JSON), then to serve the
+  file (FileResponse, in-process).
+- Webhook fan-out: 10,000 offer events (recorded as offer_events_dispatch does, in batches of
+  500, by syndication's subscriber) to 3 partners on 127.0.0.1 (one answering 503 to a
   tenth of the requests), sent by one worker (the sweep, inline): events per second, and the
   share accepted on the first try; the retries then deliver the rest.
 """
 
 import random
 import statistics
+import tempfile
 import threading
 import time
 import tracemalloc
@@ -18,11 +22,12 @@ from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
-from tremplin.offers.models import Offer
-from tremplin.syndication import services
+from tremplin.offers.events import offer_events_dispatch
+from tremplin.offers.models import Offer, OfferEvent, OfferEventKind
+from tremplin.syndication import feedfiles, services
 from tremplin.syndication.models import Delivery, DeliveryEvent, DeliveryStatus, Partner
 
 OFFER_COUNT = 100_000
@@ -123,8 +128,22 @@ def run(report: Callable[[str, str], None]) -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE" if connection.vendor == "sqlite" else "VACUUM ANALYZE")
     client = Client()
+    with tempfile.TemporaryDirectory() as directory, override_settings(FEEDS_DIR=directory):
+        started = time.perf_counter()
+        feedfiles.feed_files_generate()
+        written = time.perf_counter() - started
+        size = feedfiles.feed_file_path("xml").stat().st_size
+        report(
+            f"Full feeds written to files (Indeed XML of all {count:,} offers + JSON)",
+            f"{written:.1f} s, XML {size / 1_000_000:.1f} MB",
+        )
+        seconds, size, peak = _feed(client, "/diffusion/annonces.xml")
+        report(
+            "Job feed (Indeed XML), all offers, served from its file in-process",
+            f"{seconds * 1000:,.0f} ms median of {ROUNDS}, {size / 1_000_000:.1f} MB, "
+            f"peak Python memory {peak:.1f} MB",
+        )
     for label, url in [
-        (f"Job feed (Indeed XML), all {count:,} offers", "/diffusion/annonces.xml"),
         ("Job feed, profession=infirmier", "/diffusion/annonces.xml?profession=infirmier"),
         ("JSON Feed, latest 500", "/diffusion/annonces.json?limite=500"),
         ("RSS, latest 50 of département 23", "/diffusion/annonces.rss?departement=23"),
@@ -165,13 +184,17 @@ def _fan_out(report: Callable[[str, str], None], receivers: _Receivers) -> None:
         for n, url in enumerate(receivers.urls)
     ]
     offers = list(Offer.objects.published().order_by("pk")[:EVENT_COUNT])
+    OfferEvent.objects.filter(dispatched_at__isnull=True).update(dispatched_at=timezone.now())
+    OfferEvent.objects.bulk_create(
+        OfferEvent(offer=offer, kind=OfferEventKind.UPDATED) for offer in offers
+    )
     started = time.perf_counter()
-    for offer in offers:
-        services.offer_event_record(offer=offer, kind="updated")
+    with override_settings(FEEDS_DIR=""):
+        offer_events_dispatch()
     recording = time.perf_counter() - started
     report(
         f"Webhooks: recording {EVENT_COUNT:,} offer events × {len(partners)} partners "
-        "(event + deliveries + queued tasks)",
+        "(offer_events_dispatch, batches of 500: events + deliveries + queued tasks)",
         f"{recording:.1f} s, {EVENT_COUNT / recording:,.0f} events/s",
     )
     # The sweep sends what the queued tasks would: one worker, in order per offer.

@@ -11,7 +11,7 @@ from tremplin.hosting.tasks import installation_checks_send
 from tremplin.matching.tasks import matching_matrix_store
 from tremplin.offers.tasks import offer_events_dispatch, offers_expire_daily
 from tremplin.platform.tasks import moderation_digest_send
-from tremplin.syndication.tasks import alerts_send_digests, deliveries_send_due
+from tremplin.syndication.tasks import alerts_send_digests, deliveries_send_due, feed_files_generate
 
 # Quoted: Task is generic for the type checker only.
 DAILY: "list[Task[[], Any]]" = [
@@ -22,6 +22,8 @@ DAILY: "list[Task[[], Any]]" = [
     installation_checks_send,
     deliveries_send_due,
     alerts_send_digests,
+    # After the expiry above: the full feeds written again (their offers and build date).
+    feed_files_generate,
     # After the expiry above: what still waits for the moderators today.
     moderation_digest_send,
     # Last: the matrix of the day's data (offers expired above), stored for every web process.
@@ -33,7 +35,7 @@ class Command(BaseCommand):
     help = (
         "Queue (or run with --now) the daily jobs: offer expiry and its warnings, anonymisation "
         "of old applications, offer events left pending, overdue message emails, installation follow-up questions, due "
-        "partner webhooks, alert digests, the moderators' digest, the matching matrix stored for every web process."
+        "partner webhooks, alert digests, the full feeds written again, the moderators' digest, the matching matrix stored for every web process."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
