@@ -169,7 +169,9 @@ def test_old_finished_results_are_pruned_and_the_rest_kept(database_queue):
     DBTaskResult.objects.filter(pk=recent.pk).update(
         status="FAILED", finished_at=now - timedelta(days=13)
     )
-    WorkerHeartbeat.objects.create(worker_id="gone", started_at=now, beat_at=now - timedelta(days=2))
+    WorkerHeartbeat.objects.create(
+        worker_id="gone", started_at=now, beat_at=now - timedelta(days=2)
+    )
     WorkerHeartbeat.objects.create(worker_id="here", started_at=now, beat_at=now)
 
     assert task_results_prune(now=now, keep_days=14) == 1

@@ -11,8 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 
 from tremplin.core.models import RateCounter
 
@@ -36,8 +35,9 @@ def _cache_hit(*, key: str, timeout: int) -> int:
 
 def _database_hit(*, key: str, expires_at: datetime, now: datetime) -> int:
     for _attempt in range(3):
-        if RateCounter.objects.filter(key=key).update(count=F("count") + 1):
-            return RateCounter.objects.filter(key=key).values_list("count", flat=True).get()
+        counted = _database_increment(key)
+        if counted is not None:
+            return counted
         try:
             with transaction.atomic():
                 RateCounter.objects.create(key=key, count=1, expires_at=expires_at)
@@ -47,3 +47,16 @@ def _database_hit(*, key: str, expires_at: datetime, now: datetime) -> int:
         RateCounter.objects.filter(expires_at__lt=now).delete()
         return 1
     raise RuntimeError(f"Counter {key!r} could not be incremented.")
+
+
+def _database_increment(key: str) -> int | None:
+    """`count + 1` and the new count in one statement (UPDATE … RETURNING: PostgreSQL, and
+    SQLite since 3.35), so two processes incrementing at once each read their own number."""
+    table = connection.ops.quote_name(RateCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET count = count + 1 WHERE key = %s RETURNING count",  # noqa: S608
+            [key],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
