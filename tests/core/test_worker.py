@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from tremplin.core import worker as worker_module
 from tremplin.core.models import SentEmail, WorkerHeartbeat
 from tremplin.core.tasks import send_email
-from tremplin.core.worker import tasks_reclaim, task_results_prune, worker_run
+from tremplin.core.worker import task_results_prune, tasks_reclaim, worker_run
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 LEASE = timedelta(seconds=60)

@@ -55,7 +55,7 @@ def _database_increment(key: str) -> int | None:
     table = connection.ops.quote_name(RateCounter._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET count = count + 1 WHERE key = %s RETURNING count",  # noqa: S608
+            f"UPDATE {table} SET count = count + 1 WHERE key = %s RETURNING count",
             [key],
         )
         row = cursor.fetchone()
