@@ -3,7 +3,7 @@
 django-tasks-db's `db_worker` has no answer to three faults, so this module adds them:
 
 - **a database outage**: its loop lets an `OperationalError` out and the process ends for good.
-  `worker_run` catches it, closes the connections, waits (1 s, doubling, at most 30 s) and goes
+  `worker_run` catches it, closes the connections, waits (1 s, doubling, at most 5 s) and goes
   on with the same worker id, as many times as needed.
 - **a worker that dies mid-task** (SIGKILL, a lost machine): its task stayed RUNNING forever.
   Each worker has a `WorkerHeartbeat` row that a thread of its own refreshes every lease / 3
@@ -51,7 +51,7 @@ logger = logging.getLogger("tremplin.worker")
 
 DATABASE_DOWN = (OperationalError, InterfaceError)
 BACKOFF_FIRST = 1.0
-BACKOFF_MAX = 30.0
+BACKOFF_MAX = 5.0
 
 
 class LeaseExpired(Exception):

@@ -44,7 +44,7 @@ class Command(BaseCommand):
         for name in ("tremplin.worker", "django_tasks_db", "django.tasks"):
             log = logging.getLogger(name)
             log.setLevel(logging.INFO if verbosity else logging.CRITICAL)
-            if not log.handlers:
+            if not log.hasHandlers():
                 log.addHandler(logging.StreamHandler(sys.stdout))
         worker_run(
             queue_names=[name for name in queue_name.split(",") if name],
