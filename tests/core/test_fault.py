@@ -269,7 +269,9 @@ def test_the_platform_survives_a_database_outage_and_a_killed_worker(
     assert web.poll() is None, "the web server died"
     assert all(w.poll() is None for w in workers.values()), "a worker died"
     assert during and set(during) <= {500, 503}  # answered, not hung up
-    answered_before = [a[2] for a, done in zip(load.answers, load.done) if done < stopping_at]
+    answered_before = [
+        a[2] for a, done in zip(load.answers, load.done, strict=True) if done < stopping_at
+    ]
     assert answered_before and set(answered_before) == {200}
     timeline = [(round(t - back_at, 2), p, s) for t, p, s in load.answers if t > stopped_at]
     assert after_recovery and set(after_recovery) == {200}, timeline
