@@ -12,10 +12,12 @@ django-tasks-db's `db_worker` has no answer to three faults, so this module adds
   (then FAILED, with the reason). After a start or an outage a worker waits one lease before
   taking tasks back, so that live workers have beaten again first; the task it was running
   itself when the database went away it gives back at once.
-- **a crash between a task's writes and its result**: the task and its SUCCESSFUL mark run in
-  one transaction, so a task whose end was not recorded left no write behind, and its second
-  run does not do twice what the database keeps. What leaves the database (an email, a
-  webhook) is at least once: it may leave again after a crash, it is never lost.
+- **at least once**: a task whose end was not recorded (the database went away between its
+  work and its result, or its worker died) runs again. Tasks are idempotent (docs/architecture.md,
+  STYLE): what they write carries a unique key or a state they check, so a second run has the
+  effect of one; an email may leave twice after such a crash, it is never lost. Tasks keep their
+  own transactions (a webhook's in-flight lease, one email key committed per email sent): the
+  worker does not wrap them in one, which would also hold SQLite's write lock for a whole task.
 
 Finished results older than `TASKS_RESULTS_KEEP_DAYS` are pruned by `task_results_prune`
 (run_daily), with the heartbeats of workers gone for a day.
@@ -35,7 +37,6 @@ from django.db import (
     OperationalError,
     close_old_connections,
     connections,
-    transaction,
 )
 from django.tasks.base import TaskContext, TaskResultStatus
 from django.tasks.signals import task_finished, task_started
@@ -140,8 +141,8 @@ class Heartbeat(threading.Thread):
 
 
 class SupervisedWorker(Worker):
-    """django-tasks-db's worker loop, plus lease reclaiming between tasks and each task run in
-    one transaction with its result. A database error out of the loop goes to `worker_run`.
+    """django-tasks-db's worker loop, plus lease reclaiming between tasks and the give-back of
+    a task interrupted by an outage. A database error out of the loop goes to `worker_run`.
     It runs the queues it is given by name ("*" is not supported)."""
 
     def __init__(self, *, lease: float, max_attempts: int, **kwargs: object) -> None:
@@ -215,20 +216,16 @@ class SupervisedWorker(Worker):
             task_result = db_task_result.task_result
             backend_type = type(task.get_backend())
             task_started.send(sender=backend_type, task_result=task_result)
-            with transaction.atomic():
-                if task.takes_context:
-                    value = task.call(
-                        TaskContext(task_result=task_result),
-                        *task_result.args,
-                        **task_result.kwargs,
-                    )
-                else:
-                    value = task.call(*task_result.args, **task_result.kwargs)
-                db_task_result.set_successful(value)
+            if task.takes_context:
+                context = TaskContext(task_result=task_result)
+                value = task.call(context, *task_result.args, **task_result.kwargs)
+            else:
+                value = task.call(*task_result.args, **task_result.kwargs)
+            db_task_result.set_successful(value)
             task_finished.send(sender=backend_type, task_result=db_task_result.task_result)
         except DATABASE_DOWN:
-            # Nothing of the task was kept (one transaction); this worker gives it back to the
-            # queue once the database answers again (another would after the lease).
+            # Its end was not recorded: this worker gives it back to the queue once the database
+            # answers again (another worker would after the lease); it runs again, idempotent.
             self.abandoned.append(db_task_result)
             raise
         except Exception as error:

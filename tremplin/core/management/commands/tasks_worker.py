@@ -1,6 +1,7 @@
 """`manage.py tasks_worker`: the task worker to run in production and in `make run` (instead of
 django-tasks-db's `db_worker`): it outlives database outages, takes back the tasks of dead
-workers after a lease, and runs each task in one transaction with its result (core/worker.py)."""
+workers after a lease (at most TASKS_MAX_ATTEMPTS runs), gives back at once the task an outage
+interrupted (core/worker.py)."""
 
 import logging
 import sys
