@@ -217,7 +217,7 @@ class SupervisedWorker(Worker):
             backend_type = type(task.get_backend())
             task_started.send(sender=backend_type, task_result=task_result)
             if task.takes_context:
-                context = TaskContext(task_result=task_result)
+                context: TaskContext = TaskContext(task_result=task_result)
                 value = task.call(context, *task_result.args, **task_result.kwargs)
             else:
                 value = task.call(*task_result.args, **task_result.kwargs)
