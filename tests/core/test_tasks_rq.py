@@ -56,3 +56,16 @@ def test_rq_needs_a_redis_url(monkeypatch):
     monkeypatch.setenv("TASKS_BACKEND", "celery")
     with pytest.raises(ImproperlyConfigured, match="database or rq"):
         tasks_from_env(testing=False, redis_url="")
+
+
+def test_the_cache_is_redis_only_with_a_redis_url():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config.env import caches_from_env
+
+    assert caches_from_env("")["default"]["BACKEND"].endswith("LocMemCache")
+    redis = caches_from_env("redis://127.0.0.1:6379/2")["default"]
+    assert redis["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert redis["LOCATION"] == "redis://127.0.0.1:6379/2"
+    with pytest.raises(ImproperlyConfigured, match="REDIS_URL"):
+        caches_from_env("http://127.0.0.1:6379")

@@ -178,3 +178,22 @@ def test_old_finished_results_are_pruned_and_the_rest_kept(database_queue):
     assert task_results_prune(now=now, keep_days=14) == 1
     assert set(DBTaskResult.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
     assert list(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == ["here"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_beats_while_the_main_thread_is_busy():
+    """A long task keeps its lease: the beat comes from a thread of its own."""
+    import time
+
+    from tremplin.core.worker import Heartbeat
+
+    heartbeat = Heartbeat(worker_id="busy", every=0.1)
+    heartbeat.beat()
+    first = WorkerHeartbeat.objects.get(worker_id="busy").beat_at
+    heartbeat.start()
+    try:
+        time.sleep(0.5)  # the main thread "runs a task"
+    finally:
+        heartbeat.stopped.set()
+        heartbeat.join()
+    assert WorkerHeartbeat.objects.get(worker_id="busy").beat_at > first
