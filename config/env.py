@@ -109,3 +109,40 @@ def media_storage_from_env() -> dict:
         if value := env_str(name):
             options[option] = value
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+def caches_from_env(redis_url: str) -> dict:
+    """The CACHES setting: Django's Redis backend when REDIS_URL is set (shared by every web
+    process, worker and node: rate limits count for all of them), else each process's memory,
+    which needs nothing installed (the first `make run` starts without a Redis)."""
+    if not redis_url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if urlsplit(redis_url).scheme not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(
+            f"REDIS_URL={redis_url!r}: expected redis://host:port/db, rediss:// or unix://."
+        )
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "tremplin",
+        }
+    }
+
+
+def tasks_from_env(*, testing: bool, redis_url: str) -> tuple[dict, list[str]]:
+    """The TASKS setting and the apps it needs. TASKS_BACKEND=database (the default: a row per
+    task, `manage.py tasks_worker`) or rq (RQ on Redis through django-tasks-rq, `manage.py
+    rqworker`; needs REDIS_URL). Tests run tasks inline whatever is asked."""
+    kind = env_str("TASKS_BACKEND", "database").strip().lower() or "database"
+    if kind not in {"database", "rq"}:
+        raise ImproperlyConfigured(f"TASKS_BACKEND={kind!r}: expected database or rq.")
+    if testing:
+        backend, apps = "django.tasks.backends.immediate.ImmediateBackend", []
+    elif kind == "rq":
+        if not redis_url:
+            raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL.")
+        backend, apps = "django_tasks_rq.RQBackend", ["django_rq"]
+    else:
+        backend, apps = "django_tasks_db.DatabaseBackend", []
+    return {"default": {"BACKEND": backend, "QUEUES": ["default"]}}, apps

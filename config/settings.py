@@ -10,12 +10,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from config.env import (
+    caches_from_env,
     database_from_url,
     env_bool,
     env_int,
     env_list,
     env_str,
     media_storage_from_env,
+    tasks_from_env,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -216,16 +218,26 @@ DSFR_USE_INTEGRITY_CHECKSUMS = False
 # Mark optional fields rather than required ones, as the DSFR now advises.
 DSFR_MARK_OPTIONAL_FIELDS = True
 
-TASKS = {
-    "default": {
-        "BACKEND": (
-            "django.tasks.backends.immediate.ImmediateBackend"
-            if TESTING
-            else "django_tasks_db.DatabaseBackend"
-        ),
-        "QUEUES": ["default"],
-    }
-}
+# Shared state: REDIS_URL makes the cache Redis, shared by every process and node (rate limits,
+# core/counters.py); without it each process keeps its own cache and counters go to the database.
+REDIS_URL = env_str("REDIS_URL").strip()
+CACHES = caches_from_env(REDIS_URL)
+CACHE_IS_SHARED = bool(REDIS_URL)
+
+# Tasks: the database queue by default (`manage.py tasks_worker`, core/worker.py), RQ on Redis
+# with TASKS_BACKEND=rq (`manage.py rqworker`). docs/deployment.md, "Tâches".
+TASKS, _TASK_APPS = tasks_from_env(testing=TESTING, redis_url=REDIS_URL)
+INSTALLED_APPS += _TASK_APPS
+if REDIS_URL:
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+# A RUNNING task whose worker has not beaten for this long is given back to the queue, at most
+# TASKS_MAX_ATTEMPTS runs in all; finished results are kept TASKS_RESULTS_KEEP_DAYS days.
+TASKS_LEASE_SECONDS = env_int("TASKS_LEASE_SECONDS", default=300, minimum=3)
+TASKS_MAX_ATTEMPTS = env_int("TASKS_MAX_ATTEMPTS", default=3, minimum=1)
+TASKS_RESULTS_KEEP_DAYS = env_int("TASKS_RESULTS_KEEP_DAYS", default=14, minimum=1)
+# /sante/ answers 503 when the freshest worker heartbeat or the oldest waiting task is older.
+HEALTH_WORKER_MAX_AGE = env_int("HEALTH_WORKER_MAX_AGE", default=120, minimum=1)
+HEALTH_QUEUE_MAX_AGE = env_int("HEALTH_QUEUE_MAX_AGE", default=900, minimum=1)
 
 # Offer page views are buffered in each process and written at most every N views or N seconds
 # (applications/viewcounts.py): one upsert per offer and day, not one write per page view.

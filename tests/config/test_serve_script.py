@@ -18,7 +18,7 @@ def serve(tmp_path: Path, **env: str) -> tuple[str, list[str]]:
     fake.write_text(
         "#!/bin/sh\n"
         'case "$*" in *runserver*)\n'
-        f"  for i in $(seq 200); do grep -q db_worker {calls} 2>/dev/null && break; sleep 0.05; done;;\n"
+        f"  for i in $(seq 200); do grep -q tasks_worker {calls} 2>/dev/null && break; sleep 0.05; done;;\n"
         "esac\n"
         f'echo "$*" >> {calls}\n'
     )
@@ -49,7 +49,7 @@ def test_the_banner_prints_the_address_the_server_listens_on(tmp_path, env, addr
     assert banner.startswith(f"Tremplin: http://{address} ")
     assert f"http://{address}/dev/courriels/" in banner
     assert f"manage.py runserver {address}" in calls
-    assert "manage.py db_worker --queue-name default" in calls
+    assert "manage.py tasks_worker --queue-name default" in calls
 
 
 def test_the_makefile_no_longer_announces_a_fixed_port():

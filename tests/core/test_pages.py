@@ -7,6 +7,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {
     "core:home",
     "core:healthz",
+    "core:health",  # /sante/: for a load balancer or a monitor, no personal data
     # The footer pages (tests/core/test_footer_pages.py).
     "core:legal_notice",
     "core:personal_data",

@@ -40,3 +40,26 @@ def test_emails_are_rendered_in_the_requested_language(mailoutbox):
 
     assert mailoutbox[0].subject == "Confirmez votre adresse sur Tremplin"
     assert "Bonjour Léa," in mailoutbox[0].body
+
+
+@pytest.mark.django_db
+def test_an_email_key_is_written_only_after_the_send(monkeypatch, mailoutbox):
+    """At least once: a send that fails (or a crash before it ends) leaves no key behind, so
+    the retry sends; once sent, the key stops a second run."""
+    from tremplin.core import tasks
+    from tremplin.core.models import SentEmail
+
+    def refused(**kwargs):
+        assert not SentEmail.objects.filter(key="k").exists()  # not before the send
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr(tasks, "_send", refused)
+    with pytest.raises(ConnectionRefusedError):
+        send_email.call(to=["lea@example.org"], subject="Bonjour", body="Corps", key="k")
+    assert not SentEmail.objects.filter(key="k").exists()
+
+    monkeypatch.undo()
+    assert send_email.call(to=["lea@example.org"], subject="Bonjour", body="Corps", key="k") == 1
+    assert send_email.call(to=["lea@example.org"], subject="Bonjour", body="Corps", key="k") == 0
+    assert [m.subject for m in mailoutbox] == ["Bonjour"]
+    assert SentEmail.objects.filter(key="k").count() == 1

@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from tremplin.core.health import health_report
 
 # The home page composes the read-only selectors of the domains above (docs/architecture.md).
 from tremplin.hosting import selectors as hosting_selectors
@@ -84,3 +87,13 @@ def terms(request: HttpRequest) -> HttpResponse:
 @require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_not_required
+@require_safe
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """For a load balancer or a monitor: 200 when the database, the cache, the worker's
+    heartbeat and the queue are fine, 503 otherwise, with the figures (core/health.py)."""
+    report = health_report()
+    return JsonResponse(report, status=200 if report["ok"] else 503)

@@ -5,17 +5,18 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tremplin.accounts.models import User
+from tremplin.core.counters import counter_hit
 from tremplin.organisations.models import Organisation
 from tremplin.syndication.models import ApiToken
 
 TOKEN_PREFIX = "trp_"
-# Requests one token may make per minute (per process: LocMemCache is the default cache).
+# Requests one token may make per minute, counted for every process and node together
+# (core/counters.py: Redis when REDIS_URL is set, else the database).
 RATE_PER_MINUTE = 120
 MAX_TOKENS_PER_ORGANISATION = 20
 # last_used_at is written at most this often (not one write per request).
@@ -81,13 +82,7 @@ def api_token_throttle(token: ApiToken, *, now: datetime | None = None) -> int:
     limit, else 0."""
     now = now or timezone.now()
     minute = int(now.timestamp() // 60)
-    key = f"api-token-rate:{token.pk}:{minute}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=120)
-        count = 1
+    count = counter_hit(key=f"api-token-rate:{token.pk}:{minute}", window_seconds=60, now=now)
     if count > RATE_PER_MINUTE:
         return 60 - int(now.timestamp()) % 60
     return 0

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.tasks import Task
 
 from tremplin.applications.tasks import applications_anonymise_old, notifications_send_due
+from tremplin.core.tasks import task_results_prune_old
 from tremplin.hosting.tasks import installation_checks_send
 from tremplin.matching.tasks import matching_matrix_store
 from tremplin.offers.tasks import offer_events_dispatch, offers_expire_daily
@@ -26,6 +27,8 @@ DAILY: "list[Task[[], Any]]" = [
     feed_files_generate,
     # After the expiry above: what still waits for the moderators today.
     moderation_digest_send,
+    # Finished task results older than TASKS_RESULTS_KEEP_DAYS.
+    task_results_prune_old,
     # Last: the matrix of the day's data (offers expired above), stored for every web process.
     matching_matrix_store,
 ]
@@ -35,7 +38,7 @@ class Command(BaseCommand):
     help = (
         "Queue (or run with --now) the daily jobs: offer expiry and its warnings, anonymisation "
         "of old applications, offer events left pending, overdue message emails, installation follow-up questions, due "
-        "partner webhooks, alert digests, the full feeds written again, the moderators' digest, the matching matrix stored for every web process."
+        "partner webhooks, alert digests, the full feeds written again, the moderators' digest, the matching matrix stored for every web process, old task results pruned."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
