@@ -119,9 +119,19 @@ TEMPLATES = [
 ]
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
-DATABASES = {
-    "default": database_from_url(env_str("DATABASE_URL", "sqlite:///db.sqlite3"), base_dir=BASE_DIR)
-}
+_DATABASE_URL = env_str("DATABASE_URL").strip()
+if not _DATABASE_URL:
+    if not (DEBUG or TESTING):
+        # A production start without DATABASE_URL would quietly create an empty db.sqlite3 in
+        # the checkout and serve it: refuse instead.
+        raise ImproperlyConfigured(
+            "DATABASE_URL doit être défini quand DEBUG est désactivé "
+            "(DATABASE_URL must be set when DEBUG is off), par exemple "
+            "postgres://tremplin:motdepasse@localhost:5432/tremplin ; "
+            "sqlite:///db.sqlite3 pour choisir SQLite explicitement."
+        )
+    _DATABASE_URL = "sqlite:///db.sqlite3"
+DATABASES = {"default": database_from_url(_DATABASE_URL, base_dir=BASE_DIR)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web server read while the task worker writes.
