@@ -224,6 +224,10 @@ TASKS = {
     }
 }
 
+# Partners' webhook addresses must be public (tremplin/syndication/http.py): true only for a
+# partner on the same private network, or a test receiver on 127.0.0.1.
+PARTNER_ALLOW_PRIVATE_HOSTS = env_bool("PARTNER_ALLOW_PRIVATE_HOSTS", default=False)
+
 # Offer page views are buffered in each process and written at most every N views or N seconds
 # (applications/viewcounts.py): one upsert per offer and day, not one write per page view.
 OFFER_VIEWS_FLUSH_EVERY = env_int("OFFER_VIEWS_FLUSH_EVERY", default=100, minimum=1)
