@@ -6,6 +6,7 @@ from django.urls import path
 
 from config.urls import handler500
 from config.urls import urlpatterns as site_urlpatterns
+from tremplin.core import errors
 
 __all__ = ["handler500", "urlpatterns"]
 
@@ -15,4 +16,13 @@ def broken(request: HttpRequest) -> HttpResponse:
     raise RuntimeError("a bug in a view")
 
 
-urlpatterns = [path("en-panne/", broken), *site_urlpatterns]
+@login_not_required
+def unavailable(request: HttpRequest) -> HttpResponse:
+    return errors.unavailable_response(request)
+
+
+urlpatterns = [
+    path("en-panne/", broken),
+    path("hors-service/", unavailable),
+    *site_urlpatterns,
+]
