@@ -74,9 +74,12 @@ def test_the_500_page_renders_with_no_context_at_all():
 
 
 @pytest.mark.django_db
-def test_a_database_outage_answers_503_with_retry_after(failing_client):
+def test_a_database_outage_answers_503_with_retry_after(failing_client, caplog):
     with connection.execute_wrapper(outage):
         response = failing_client.get(reverse("core:home"))
+
+    # Caught by DatabaseOutageMiddleware (the view's query), which logs the outage.
+    assert "Database unavailable while serving GET /" in caplog.text
 
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
