@@ -3,10 +3,12 @@ English and bare)."""
 
 import pytest
 from django.db import OperationalError, connection
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tests.accounts.factories import UserFactory
+from tremplin.core.middleware import DatabaseOutageMiddleware
 
 
 @pytest.mark.django_db
@@ -118,3 +120,14 @@ def test_the_home_page_is_served_normally_when_the_database_answers(failing_clie
     response = failing_client.get(reverse("core:home"))
 
     assert response.status_code == 200
+
+
+def test_with_debug_on_a_database_error_is_left_to_djangos_debug_page(rf, settings):
+    settings.DEBUG = True
+    middleware = DatabaseOutageMiddleware(lambda request: HttpResponse())
+
+    answer = middleware.process_exception(rf.get("/"), OperationalError("no such table"))
+
+    assert answer is None
+    settings.DEBUG = False
+    assert middleware.process_exception(rf.get("/"), OperationalError("x")).status_code == 503

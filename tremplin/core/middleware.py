@@ -38,5 +38,8 @@ class DatabaseOutageMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, errors.DATABASE_ERRORS):
             return None
+        if settings.DEBUG:
+            # A developer's "no such table" (migrate not run) deserves Django's debug page.
+            return None
         errors.database_outage_log(request, exception)
         return errors.unavailable_response(request)
