@@ -10,6 +10,7 @@ RUN_ENV := DEBUG=$${DEBUG:-true}
 
 # Production-like variables for `check --deploy` (no real secret: the check only reads settings).
 DEPLOY_ENV := DEBUG=false HTTPS=true ALLOWED_HOSTS=tremplin.example.org EMAIL_HOST=smtp.example.org \
+	DATABASE_URL=postgres://tremplin@localhost:5432/tremplin \
 	SECRET_KEY=check-deploy-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n')
 
 .PHONY: help install run test mutate quality format lock messages demo bench loadtest clean vendor

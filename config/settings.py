@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so that its process_exception runs first: a database outage is a 503, not a 500.
+    "tremplin.core.middleware.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -121,9 +123,19 @@ TEMPLATES = [
 ]
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
-DATABASES = {
-    "default": database_from_url(env_str("DATABASE_URL", "sqlite:///db.sqlite3"), base_dir=BASE_DIR)
-}
+_DATABASE_URL = env_str("DATABASE_URL").strip()
+if not _DATABASE_URL:
+    if not (DEBUG or TESTING):
+        # A production start without DATABASE_URL would quietly create an empty db.sqlite3 in
+        # the checkout and serve it: refuse instead.
+        raise ImproperlyConfigured(
+            "DATABASE_URL doit être défini quand DEBUG est désactivé "
+            "(DATABASE_URL must be set when DEBUG is off), par exemple "
+            "postgres://tremplin:motdepasse@localhost:5432/tremplin ; "
+            "sqlite:///db.sqlite3 pour choisir SQLite explicitement."
+        )
+    _DATABASE_URL = "sqlite:///db.sqlite3"
+DATABASES = {"default": database_from_url(_DATABASE_URL, base_dir=BASE_DIR)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web server read while the task worker writes.
@@ -238,6 +250,10 @@ TASKS_RESULTS_KEEP_DAYS = env_int("TASKS_RESULTS_KEEP_DAYS", default=14, minimum
 # /sante/ answers 503 when the freshest worker heartbeat or the oldest waiting task is older.
 HEALTH_WORKER_MAX_AGE = env_int("HEALTH_WORKER_MAX_AGE", default=120, minimum=1)
 HEALTH_QUEUE_MAX_AGE = env_int("HEALTH_QUEUE_MAX_AGE", default=900, minimum=1)
+
+# Partners' webhook addresses must be public (tremplin/syndication/http.py): true only for a
+# partner on the same private network, or a test receiver on 127.0.0.1.
+PARTNER_ALLOW_PRIVATE_HOSTS = env_bool("PARTNER_ALLOW_PRIVATE_HOSTS", default=False)
 
 # Offer page views are buffered in each process and written at most every N views or N seconds
 # (applications/viewcounts.py): one upsert per offer and day, not one write per page view.

@@ -8,6 +8,9 @@ from tremplin.api.api import public_urls as api_urls
 from tremplin.core.development import development_urlpatterns
 from tremplin.territories import views as territories_views
 
+# A bug: the French 500 page drawn without the database; a database outage: a 503.
+handler500 = "tremplin.core.errors.server_error"
+
 admin.site.site_header = "Tremplin — administration"
 admin.site.site_title = "Tremplin"
 admin.site.index_title = "Modération"

@@ -18,6 +18,8 @@ from tremplin.offers import services as offers_services
 from tremplin.syndication import services_tokens, webhooks
 
 ROOT = Path(__file__).resolve().parents[2]
+# Read, never connected to: the settings only parse it.
+PRODUCTION_DATABASE = "postgres://tremplin@localhost:5432/tremplin"
 NAMES = [
     "LOGIN_FAILURES_PER_ACCOUNT",
     "LOGIN_FAILURES_PER_IP",
@@ -72,7 +74,9 @@ def development():
 
 @pytest.fixture(scope="module")
 def production():
-    return clean_settings(SECRET_KEY="pinned-defaults-test-not-a-secret")
+    return clean_settings(
+        SECRET_KEY="pinned-defaults-test-not-a-secret", DATABASE_URL=PRODUCTION_DATABASE
+    )
 
 
 def test_the_settings_are_read_outside_the_tests(development, production):
@@ -124,7 +128,11 @@ def test_cookies_and_frames_are_locked_down(mode, request):
 
 def test_https_is_one_switch_with_a_year_of_hsts():
     assert clean_settings(DEBUG="true")["HTTPS"] is False
-    on = clean_settings(SECRET_KEY="pinned-defaults-test-not-a-secret", HTTPS="true")
+    on = clean_settings(
+        SECRET_KEY="pinned-defaults-test-not-a-secret",
+        DATABASE_URL=PRODUCTION_DATABASE,
+        HTTPS="true",
+    )
     assert on["HTTPS"] is True
     assert on["SECURE_HSTS_SECONDS"] == 31_536_000
 
@@ -146,6 +154,34 @@ def test_without_debug_a_secret_key_is_required():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+
+
+def start_without_debug(**environment: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-E", "-s", "-c", "import config.settings as s; print(s.DATABASES)"],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "SECRET_KEY": "not-a-secret", **environment},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_without_debug_a_missing_database_url_stops_the_start_instead_of_creating_db_sqlite3():
+    result = start_without_debug()
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DATABASE_URL doit être défini quand DEBUG est désactivé" in result.stderr
+    assert "DATABASE_URL must be set when DEBUG is off" in result.stderr
+
+
+def test_without_debug_sqlite_is_still_possible_when_chosen_explicitly():
+    result = start_without_debug(DATABASE_URL="sqlite:////tmp/tremplin-explicit.sqlite3")
+
+    assert result.returncode == 0, result.stderr
+    assert "/tmp/tremplin-explicit.sqlite3" in result.stdout
 
 
 # Limits written in the code rather than in the environment.

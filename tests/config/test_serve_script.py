@@ -17,7 +17,7 @@ def serve(tmp_path: Path, **env: str) -> tuple[str, list[str]]:
     # The server stand-in waits for the worker's call: the script stops the worker on exit.
     fake.write_text(
         "#!/bin/sh\n"
-        'case "$*" in *runserver*)\n'
+        'case "$*" in *runserver*|*gunicorn*)\n'
         f"  for i in $(seq 200); do grep -q tasks_worker {calls} 2>/dev/null && break; sleep 0.05; done;;\n"
         "esac\n"
         f'echo "$*" >> {calls}\n'
@@ -78,3 +78,13 @@ def test_links_in_emails_and_allowed_hosts_follow_host_and_port():
         check=True,
     )
     assert done.stdout.split() == ["http://0.0.0.0:8123", "0.0.0.0"]
+
+
+def test_it_can_serve_with_the_production_gunicorn_configuration(tmp_path):
+    _banner, calls = serve(tmp_path, TREMPLIN_SERVER="gunicorn", PORT="8124")
+
+    server = next(call for call in calls if "gunicorn" in call)
+    assert (
+        server == "-m gunicorn --config deploy/gunicorn.conf.py --bind 127.0.0.1:8124 config.wsgi"
+    )
+    assert not any("runserver" in call for call in calls)

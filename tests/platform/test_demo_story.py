@@ -1,11 +1,14 @@
 """The demonstration story (platform/demo/story.py) and what `load_demo` makes of it, on the
 story's communes alone (test_demo_real.py runs the invariants on the whole base)."""
 
+import io
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -250,3 +253,35 @@ def test_the_welcome_shows_its_referent_testimonials_and_installation(
     detail = client.get(offer.get_absolute_url()).content.decode()
     assert "Logement offert par Communauté de communes Creuse Grand Sud" in detail
     assert Housing.objects.filter(organisation=cc).count() == 2
+
+
+@pytest.mark.django_db
+def test_with_debug_off_it_refuses_to_create_demo_accounts(settings, monkeypatch):
+    settings.DEBUG = False
+    settings.TESTING = False  # as on a production server
+
+    with pytest.raises(CommandError, match="load_demo refuses to run with DEBUG off"):
+        load_demo(monkeypatch)
+
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_with_debug_off_force_loads_it_anyway(settings, monkeypatch):
+    settings.DEBUG = False
+    settings.TESTING = False
+    monkeypatch.delenv("TREMPLIN_DEMO", raising=False)
+
+    call_command("load_demo", "--force", stdout=io.StringIO())
+
+    assert User.objects.count() == len(story.PEOPLE)
+
+
+@pytest.mark.django_db
+def test_with_debug_on_it_runs_without_force(settings, monkeypatch):
+    settings.DEBUG = True
+    settings.TESTING = False
+
+    load_demo(monkeypatch)
+
+    assert User.objects.count() == len(story.PEOPLE)

@@ -1,5 +1,8 @@
-"""Real HTTP receivers on 127.0.0.1 (allowed by the network guard of tests/conftest.py)."""
+"""Real HTTP receivers on 127.0.0.1 (allowed by the network guard of tests/conftest.py), hence
+PARTNER_ALLOW_PRIVATE_HOSTS here; the DNS is never asked (test_partner_addresses.py checks the
+guard with the setting off)."""
 
+import ipaddress
 import json
 import threading
 from collections.abc import Callable, Iterator
@@ -7,6 +10,24 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+
+from tremplin.syndication import http
+
+# What every host name resolves to in these tests: a public address (no test connects to it).
+PUBLIC_ADDRESS = "93.184.215.14"
+
+
+def fake_resolve(host: str, port: int) -> list[str]:
+    try:
+        return [str(ipaddress.ip_address(host))]
+    except ValueError:
+        return ["127.0.0.1"] if host == "localhost" else [PUBLIC_ADDRESS]
+
+
+@pytest.fixture(autouse=True)
+def _partners_on_the_test_machine(settings: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings.PARTNER_ALLOW_PRIVATE_HOSTS = True  # type: ignore[attr-defined]
+    monkeypatch.setattr(http, "resolve", fake_resolve)
 
 
 @dataclass

@@ -56,6 +56,7 @@ def _env(database: Path) -> dict[str, str]:
         DATABASE_URL=f"sqlite:///{database}",
         DEBUG="true",
         SECRET_KEY="test-worker-killed",
+        PARTNER_ALLOW_PRIVATE_HOSTS="true",  # the receiver listens on 127.0.0.1
         PYTHONUNBUFFERED="1",
     )
     return env

@@ -35,16 +35,9 @@ class SignupForm(BaseForm):
     )
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                _(
-                    "Un compte existe déjà avec cette adresse. Connectez-vous, ou utilisez "
-                    "« Mot de passe oublié » si vous ne vous en souvenez plus."
-                ),
-                code="duplicate_email",
-            )
-        return email
+        # An address that already has an account is not refused here: the page would tell
+        # anyone who has an account (services.user_signup warns the owner instead).
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self) -> dict:
         cleaned = super().clean()

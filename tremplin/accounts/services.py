@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,13 +22,40 @@ class ConfirmationLinkInvalid(Exception):
     pass
 
 
-def user_signup(*, email: str, password: str, first_name: str, last_name: str) -> User:
-    with transaction.atomic():
-        user = User.objects.create_user(
-            email=email, password=password, first_name=first_name, last_name=last_name
-        )
-        user_send_confirmation(user=user)
-    return user
+def user_signup(*, email: str, password: str, first_name: str, last_name: str) -> User | None:
+    """Create the account and mail its confirmation link; None when the address already has an
+    account: its owner is told by email instead, and the page shown is the same, so that the
+    sign-up form cannot be used to find out who has an account."""
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=email, password=password, first_name=first_name, last_name=last_name
+                )
+                user_send_confirmation(user=user)
+            return user
+        except IntegrityError:
+            # Two sign-ups of one address at once: the other one won.
+            existing = User.objects.filter(email__iexact=email).first()
+            if existing is None:
+                raise
+    user_warn_of_signup_attempt(user=existing)
+    return None
+
+
+def user_warn_of_signup_attempt(*, user: User) -> None:
+    """Tell an account's owner that someone tried to sign up with their address."""
+    email_send(
+        to=user.email,
+        template="accounts/emails/signup_attempt",
+        context={
+            "user": user,
+            "login_link": settings.SITE_URL + reverse("accounts:login"),
+            "reset_link": settings.SITE_URL + reverse("accounts:password_reset"),
+            "resend_link": settings.SITE_URL + reverse("accounts:resend_confirmation"),
+        },
+    )
 
 
 def confirmation_token_make(*, user: User) -> str:

@@ -24,13 +24,14 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:profile")
     form = forms.SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = services.user_signup(
+        services.user_signup(
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
             first_name=form.cleaned_data["first_name"],
             last_name=form.cleaned_data["last_name"],
         )
-        return render(request, "accounts/signup_done.html", {"email": user.email})
+        # The same page whether the address was new or not (services.user_signup).
+        return render(request, "accounts/signup_done.html", {"email": form.cleaned_data["email"]})
     return render(request, "accounts/signup.html", {"form": form})
 
 

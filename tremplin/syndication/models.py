@@ -6,8 +6,10 @@ each matching partner gets one `Delivery` of it, tried in the event order of tha
 
 import uuid
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
@@ -17,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from tremplin.core.professions import Profession
 from tremplin.offers.models import Offer, OfferKind
 from tremplin.organisations.models import Organisation
+from tremplin.syndication import http
 
 # A delivery is retried for this long after it becomes due, then given up ("en échec").
 DELIVERY_WINDOW = timedelta(hours=24)
@@ -66,6 +69,22 @@ class Partner(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("syndication:partner", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        # Only a well-formed http(s) URL is resolved; others already have their field error.
+        parts = urlsplit(self.endpoint_url or "")
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            return
+        try:
+            http.endpoint_addresses(self.endpoint_url)
+        except http.UnsafeEndpoint as refused:
+            raise ValidationError(
+                {
+                    "endpoint_url": _("Adresse de réception refusée : %(reason)s.")
+                    % {"reason": refused}
+                }
+            ) from None
 
     @property
     def is_paused(self) -> bool:

@@ -4,7 +4,8 @@ a second run changes nothing."""
 
 import os
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from tremplin.platform.demo.loader import demo_accounts_save, demo_story_load
@@ -20,9 +21,23 @@ class Command(BaseCommand):
             action="store_true",
             help="Give the demo accounts new passwords and print them.",
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load the demonstration set even with DEBUG off (a staging server, never production).",
+        )
 
     @transaction.atomic
-    def handle(self, *args: object, reset_passwords: bool = False, **options: object) -> None:
+    def handle(
+        self, *args: object, reset_passwords: bool = False, force: bool = False, **options: object
+    ) -> None:
+        if not (settings.DEBUG or settings.TESTING or force):
+            # Demo accounts with printed passwords on a production database would be a way in.
+            raise CommandError(
+                "load_demo refuses to run with DEBUG off: demonstration accounts and their "
+                "passwords have no place on a production server. Use --force on a staging "
+                "server only."
+            )
         accounts = demo_accounts_save(reset_passwords=reset_passwords)
         if os.environ.get("TREMPLIN_DEMO", "").strip() == "0":
             self.stdout.write("TREMPLIN_DEMO=0: demo accounts only, no demo organisations.")
