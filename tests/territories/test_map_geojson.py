@@ -31,9 +31,7 @@ def value(commune: Commune, key: str, number: float | None, year: int = 2023) ->
     source, _ = DataSource.objects.get_or_create(
         key=key, defaults={"title": key, "publisher": "DREES", "imported_at": timezone.now()}
     )
-    IndicatorValue.objects.create(
-        commune=commune, key=key, year=year, value=number, source=source
-    )
+    IndicatorValue.objects.create(commune=commune, key=key, year=year, value=number, source=source)
 
 
 def positions(geometry: dict):
@@ -86,11 +84,14 @@ def test_the_import_stores_each_communes_shape_and_their_departements_union(tmp_
 def test_a_detailed_outline_is_simplified_to_a_bounded_size():
     # A circle of 20,000 points, ~10 km across: the IGN's detail, far more than a map needs.
     ring = [
-        (1.9 + 0.1 * math.cos(2 * math.pi * i / 20000), 46.2 + 0.1 * math.sin(2 * math.pi * i / 20000))
+        (
+            1.9 + 0.1 * math.cos(2 * math.pi * i / 20000),
+            46.2 + 0.1 * math.sin(2 * math.pi * i / 20000),
+        )
         for i in range(20000)
     ]
     ring.append(ring[0])
-    import shapely  # noqa: PLC0415
+    import shapely
 
     wkb = shapely.to_wkb(shapely.Polygon(ring), hex=True)
 
@@ -165,10 +166,12 @@ def test_the_sizes_stay_bounded(client, creuse):
     detailed = []
     for i in range(100):
         lon, lat = 1.5 + (i % 10) * 0.05, 46.0 + (i // 10) * 0.05
-        ring = [
-            (lon + 0.05 * j / 500, lat + 0.0001 * (j % 2)) for j in range(500)
-        ] + [(lon + 0.05, lat + 0.05), (lon, lat + 0.05), (lon, lat)]
-        import shapely  # noqa: PLC0415
+        ring = [(lon + 0.05 * j / 500, lat + 0.0001 * (j % 2)) for j in range(500)] + [
+            (lon + 0.05, lat + 0.05),
+            (lon, lat + 0.05),
+            (lon, lat),
+        ]
+        import shapely
 
         wkb = shapely.to_wkb(shapely.Polygon(ring), hex=True)
         detailed.append(CommuneFactory(insee=f"23{i + 200:03d}", shape=shapes.commune_shape(wkb)))

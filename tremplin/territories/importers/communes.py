@@ -15,9 +15,9 @@ import zipfile
 from collections import defaultdict
 from pathlib import Path
 
-from shapely.errors import ShapelyError
 from django.conf import settings
 from django.db import transaction
+from shapely.errors import ShapelyError
 
 from tremplin.territories import geo, shapes
 from tremplin.territories.importers.base import (

@@ -161,7 +161,7 @@ function markerElement(kind, count) {
 
 function setUpMarkers(root, map, list) {
   const items = markerItems(list);
-  const scope = root.parentElement;
+  const scope = root.closest("section") || document;
   const status = scope.querySelector("[data-map-status]");
   const onlyVisible = scope.querySelector("[data-map-only-visible]");
   const linkLabel = text(root, "mapOpen", "Ouvrir");
@@ -262,6 +262,7 @@ function setUpMarkers(root, map, list) {
   }
 
   map.on("load", () => {
+    map.setPaintProperty("departements-border", "line-color", "#c1c1c1");
     map.addSource("items", {
       type: "geojson",
       data: markersGeoJSON(items),
@@ -279,7 +280,7 @@ function setUpMarkers(root, map, list) {
     if (items.length) {
       const bounds = new maplibregl.LngLatBounds();
       for (const item of items) bounds.extend([Number(item.dataset.lon), Number(item.dataset.lat)]);
-      map.fitBounds(bounds, { padding: 48, maxZoom: 9, duration: 0 });
+      map.fitBounds(bounds, { padding: 48, maxZoom: 8, duration: 0 });
     }
     syncList();
     root.dataset.mapLoaded = "true";
