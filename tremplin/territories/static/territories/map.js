@@ -118,6 +118,7 @@ function createMap(root) {
       "NavigationControl.ZoomOut": text(root, "mapZoomOut", "Dézoomer"),
       "NavigationControl.ResetBearing": text(root, "mapReset", "Nord en haut"),
       "AttributionControl.ToggleAttribution": text(root, "mapAttributionToggle", "Sources"),
+      "Popup.Close": text(root, "mapClose", "Fermer"),
     },
   });
   map.touchZoomRotate.disableRotation();
@@ -291,10 +292,37 @@ function setUpMarkers(root, map, list) {
 
 // ---- choropleth: départements, then communes when zoomed ------------------------------------
 
+function featureBounds(feature) {
+  const bounds = new maplibregl.LngLatBounds();
+  const walk = (coords) => {
+    if (typeof coords[0] === "number") bounds.extend(coords);
+    else coords.forEach(walk);
+  };
+  walk(feature.geometry.coordinates);
+  return bounds;
+}
+
+function intersects(a, b) {
+  return a.getWest() <= b.getEast() && b.getWest() <= a.getEast()
+    && a.getSouth() <= b.getNorth() && b.getSouth() <= a.getNorth();
+}
+
 function colourExpression(steps) {
   const value = ["to-number", ["get", "value"]];
   const step = ["step", value, steps[0].color];
-  for (const item of steps.slice(1)) step.push(item.low, item.color);
+  let previous = -Infinity;
+  for (const item of steps.slice(1)) {
+    // Classes may share a bound when few values are known; a step needs rising bounds, and a
+    // value on a shared bound takes the last of those classes, as the legend does (maps.py).
+    if (item.low === null || item.low < previous) continue;
+    if (item.low === previous) {
+      step[step.length - 1] = item.color;
+      continue;
+    }
+    step.push(item.low, item.color);
+    previous = item.low;
+  }
+  if (step.length === 3) return ["case", ["==", ["get", "value"], null], UNKNOWN, steps[0].color];
   return ["case", ["==", ["get", "value"], null], UNKNOWN, step];
 }
 
@@ -319,11 +347,23 @@ function setUpChoropleth(root, map, table) {
       .addTo(map);
   }
 
+  // Each département's box, from the GeoJSON already loaded: which ones the view shows.
+  let boxes = null;
+  async function departementBoxes() {
+    if (!boxes) {
+      const data = await map.getSource("departements").getData();
+      boxes = data.features.map((feature) => [feature.properties.code, featureBounds(feature)]);
+    }
+    return boxes;
+  }
+
   async function loadCommunes() {
     if (map.getZoom() < COMMUNES_ZOOM || !root.dataset.mapCommunes) return;
-    const codes = [...new Set(
-      map.queryRenderedFeatures({ layers: ["departements"] }).map((f) => f.properties.code),
-    )].filter((code) => !loaded.has(code)).slice(0, MAX_DEPARTEMENTS);
+    const view = map.getBounds();
+    const codes = (await departementBoxes())
+      .filter(([code, box]) => !loaded.has(code) && intersects(view, box))
+      .map(([code]) => code)
+      .slice(0, MAX_DEPARTEMENTS);
     for (const code of codes) {
       loaded.add(code);
       const response = await fetch(root.dataset.mapCommunes.replace("{code}", code));
@@ -331,7 +371,10 @@ function setUpChoropleth(root, map, table) {
       const data = await response.json();
       communes.features.push(...data.features);
     }
-    if (codes.length) map.getSource("communes").setData(communes);
+    if (codes.length) {
+      map.getSource("communes").setData(communes);
+      root.dataset.mapCommunesLoaded = String(communes.features.length);
+    }
   }
 
   map.on("load", () => {
@@ -396,12 +439,7 @@ function setUpChoropleth(root, map, table) {
       source.getData().then((data) => {
         const feature = data.features.find((f) => f.properties.code === row.dataset.code);
         if (!feature) return;
-        const bounds = new maplibregl.LngLatBounds();
-        const walk = (coords) => {
-          if (typeof coords[0] === "number") bounds.extend(coords);
-          else coords.forEach(walk);
-        };
-        walk(feature.geometry.coordinates);
+        const bounds = featureBounds(feature);
         map.fitBounds(bounds, { padding: 24 });
         map.once("moveend", () => show(feature, bounds.getCenter()));
         root.querySelector(".tremplin-map__canvas").scrollIntoView({ block: "nearest" });
