@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from tremplin.hosting.models import TerritoryPage
 from tremplin.hosting.selectors import collectivity_communes
+from tremplin.territories.models import Commune
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,9 @@ def welcome_map_points(pages: list[TerritoryPage]) -> list[WelcomePoint]:
     points = []
     for page in pages:
         organisation = page.organisation
-        communes = collectivity_communes(organisation).municipal().exclude(latitude=None)
+        communes = collectivity_communes(organisation).filter(
+            kind=Commune.Kind.COMMUNE, latitude__isnull=False
+        )
         if organisation.type == "commune":
             communes = communes.filter(insee=organisation.territory_code)
         centre = communes.aggregate(latitude=Avg("latitude"), longitude=Avg("longitude"))
