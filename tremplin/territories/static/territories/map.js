@@ -449,7 +449,16 @@ function setUpChoropleth(root, map, table) {
   }
 }
 
+const running = new Set();
+
 function start() {
+  // A map whose results htmx replaced lets its WebGL context go.
+  for (const root of running) {
+    if (!root.isConnected) {
+      root.tremplinMap.remove();
+      running.delete(root);
+    }
+  }
   for (const root of document.querySelectorAll("[data-map]:not([data-map-started])")) {
     root.dataset.mapStarted = "true";
     const list = document.getElementById(root.dataset.mapList);
@@ -461,6 +470,7 @@ function start() {
       root.querySelector(".tremplin-map__canvas").hidden = true;
       continue;
     }
+    running.add(root);
     if (root.dataset.mapMode === "choropleth") setUpChoropleth(root, map, list);
     else setUpMarkers(root, map, list);
   }
