@@ -101,6 +101,8 @@ loadtest: install
 # files are committed so that nobody running Tremplin needs Node.
 DSFR_CHART_VERSION := 2.0.4
 DSFR_CHART_DIR := tremplin/core/static/vendor/dsfr-chart
+MAPLIBRE_VERSION := 6.20.0
+MAPLIBRE_DIR := tremplin/core/static/vendor/maplibre-gl
 vendor:
 	@command -v npm >/dev/null || { echo "make vendor needs npm (development only)"; exit 1; }
 	rm -rf .cache/vendor && mkdir -p .cache/vendor
@@ -112,6 +114,18 @@ vendor:
 	printf '%s\n' "# Vendored by make vendor: name version licence (docs/vendor.md)" \
 		"@gouvfr/dsfr-chart $(DSFR_CHART_VERSION) $$(node -p "require('./.cache/vendor/package/package.json').license" 2>/dev/null || echo MIT)" \
 		> $(DSFR_CHART_DIR)/VERSIONS
+	rm -rf .cache/vendor && mkdir -p .cache/vendor
+	cd .cache/vendor && npm pack --silent maplibre-gl@$(MAPLIBRE_VERSION) >/dev/null
+	tar -xzf .cache/vendor/maplibre-gl-$(MAPLIBRE_VERSION).tgz -C .cache/vendor
+	rm -rf $(MAPLIBRE_DIR) && mkdir -p $(MAPLIBRE_DIR)
+# The source maps are not kept: drop the comments that point at them.
+	for file in maplibre-gl.mjs maplibre-gl-worker.mjs; do \
+		sed '/^\/\/# sourceMappingURL=/d' .cache/vendor/package/dist/$$file > $(MAPLIBRE_DIR)/$$file; done
+	cp .cache/vendor/package/dist/maplibre-gl.css $(MAPLIBRE_DIR)/
+	cp .cache/vendor/package/LICENSE.txt $(MAPLIBRE_DIR)/LICENSE.txt
+	printf '%s\n' "# Vendored by make vendor: name version licence (docs/vendor.md)" \
+		"maplibre-gl $(MAPLIBRE_VERSION) $$(node -p "require('./.cache/vendor/package/package.json').license" 2>/dev/null || echo BSD-3-Clause)" \
+		> $(MAPLIBRE_DIR)/VERSIONS
 	rm -rf .cache/vendor
 
 demo: install

@@ -98,7 +98,8 @@ def test_an_offer_goes_from_the_guided_editor_to_a_candidate(browser: Browser, l
     ).to_have_count(0)
 
     visitor.goto(f"{base}/annonces/?vue=carte")
-    expect(visitor.locator(f'svg a[href="/annonces/{offer.pk}/"]')).to_have_count(1)
+    map_list = visitor.get_by_test_id("offers-map-list")
+    expect(map_list.locator(f'a[href="/annonces/{offer.pk}/"]')).to_have_count(1)
 
     visitor.goto(f"{base}/annonces/{offer.pk}/")
     expect(visitor.get_by_test_id("offer-title")).to_have_text(

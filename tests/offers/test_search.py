@@ -364,23 +364,28 @@ def test_htmx_gets_the_results_only_and_history_restores_get_the_page(client, pl
     assert "<html" in restore.text
 
 
-def test_the_map_draws_one_linked_point_per_result(client, places):
+def map_items(page: str) -> list[dict[str, str]]:
+    """The map's list: one item per located result, the data the canvas reads (map.js)."""
+    listing = page.split('data-testid="offers-map-list"')[1].split("</ul>")[0]
+    items = re.findall(r"<li data-map-item(.*?)>\s*<a href=\"([^\"]+)\">([^<]+)</a>", listing, re.S)
+    return [
+        {**dict(re.findall(r'data-([a-z]+)="([^"]*)"', attributes)), "href": href, "text": text}
+        for attributes, href, text in items
+    ]
+
+
+def test_the_map_lists_one_located_link_per_result(client, places):
     gueret = published(title="Guéret", commune=places["gueret"])
     published(title="Lyon", commune=places["lyon"])
 
     page = search(client, vue="carte", departement="23").text
 
-    svg = page.split('data-testid="offers-map"')[1].split("</svg>")[0]
-    assert 'fill="#eeeeee"' in svg
-    (point,) = re.findall(
-        r'<a href="([^"]+)">\s*<title>([^<]+)</title>\s*<circle cx="([\d.]+)" cy="([\d.]+)"', svg
-    )
-    assert point[0] == f"/annonces/{gueret.pk}/"
-    assert point[1] == "Guéret — Guéret"
-    x = (1.87 + 5.3) / (0.075 / 0.6883545756937539) * 5
-    y = (51.2 - 46.17) / 0.075 * 5
-    assert abs(float(point[2]) - x) < 0.1
-    assert abs(float(point[3]) - y) < 0.1
+    (item,) = map_items(page)
+    assert item["href"] == item["url"] == f"/annonces/{gueret.pk}/"
+    assert (item["text"], item["name"], item["place"]) == ("Guéret", "Guéret", "Guéret")
+    assert (float(item["lon"]), float(item["lat"])) == (1.87, 46.17)
+    assert 'data-map-mode="markers"' in page
+    assert "territories/map.js" in page
     assert 'aria-current="page"' in page.split("Carte</a>")[0].rsplit("<a", 1)[1]
 
 
@@ -391,7 +396,7 @@ def test_the_map_says_when_it_shows_only_part_of_the_results(client, places, mon
 
     page = search(client, vue="carte").text
 
-    assert page.count("<circle") == 2
+    assert len(map_items(page)) == 2
     assert "Seules 2 des 3 annonces sont placées sur la carte" in page
 
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -142,9 +144,28 @@ def test_the_territories_index_draws_the_map(client, gueret):
     response = client.get(reverse("territories:index"))
 
     assert response.status_code == 200
-    assert '<svg viewBox="0 0' in response.text
+    assert 'data-map-mode="choropleth"' in response.text
+    assert 'data-map-departements="/territoires/carte/departements.geojson' in response.text
     assert 'href="/territoires/departements/23/"' in response.text
     assert "La Réunion" in response.text
+
+
+def map_rows(page: str) -> dict[str, str]:
+    """The table beside the map: département code → its value cell's text."""
+    table = page.split('id="france-map-table"')[1].split("</table>")[0]
+    rows = re.findall(r'<tr data-map-item data-code="([^"]+)".*?<td>(.*?)</td>', table, re.S)
+    return {code: re.sub(r"<[^>]+>", "", cell).strip() for code, cell in rows}
+
+
+def test_the_map_table_says_unknown_never_zero_with_the_source_and_year(client, gueret, source):
+    DepartementFactory(code="974", name="La Réunion")  # no commune, no value: unknown
+    # Guéret's latest APL (2023) is 2.95; 2022 was 3.204.
+
+    page = client.get(reverse("territories:index"), {"indicateur": "apl_mg"}).text
+
+    assert map_rows(page) == {"23": "2,95", "974": "inconnu"}
+    source = page.split('data-testid="map-source"')[1].split("</p>")[0]
+    assert "2023" in source and "DREES" in source
 
 
 def test_area_pages_are_public_and_bounded_in_queries(

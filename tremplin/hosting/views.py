@@ -46,6 +46,7 @@ from tremplin.hosting.permissions import (
     get_support_for_decider,
     is_agent,
 )
+from tremplin.hosting.welcome_map import welcome_map_points
 from tremplin.offers.models import Offer
 from tremplin.offers.permissions import get_offer_for_editor
 from tremplin.organisations.models import Organisation, OrganisationStatus
@@ -63,14 +64,16 @@ def _error_text(error: ValidationError | PermissionDenied) -> str:
 @login_not_required
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    pages = (
+    pages = list(
         TerritoryPage.objects.filter(
             is_published=True, organisation__status=OrganisationStatus.VERIFIED
         )
         .select_related("organisation")
         .order_by("organisation__name")
     )
-    return render(request, "hosting/index.html", {"pages": pages})
+    return render(
+        request, "hosting/index.html", {"pages": pages, "points": welcome_map_points(pages)}
+    )
 
 
 def _public_collectivity(request: HttpRequest, pk: int) -> tuple[Organisation, bool]:

@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy
 from tremplin.core.professions import Profession
 from tremplin.offers.models import Offer, OfferKind, OfferStatus
 from tremplin.offers.search import distance_expression, query_words, text_filter
-from tremplin.territories import maps
 from tremplin.territories.models import Commune
 
 PER_PAGE = 20
@@ -162,8 +161,8 @@ class MapPoint:
     pk: int
     title: str
     place: str
-    x: float
-    y: float
+    latitude: float
+    longitude: float
 
     @property
     def url(self) -> str:
@@ -175,10 +174,7 @@ class OfferMapResult:
     params: OfferSearchParams
     sort: str
     count: int
-    france: dict
     points: list[MapPoint] = field(default_factory=list)
-    # Results whose place lies outside the metropolitan drawing (overseas), listed as links.
-    elsewhere: list[MapPoint] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
 
     @property
@@ -382,12 +378,11 @@ def _cards(ids: list[int], *, params: OfferSearchParams) -> list[Offer]:
 
 
 def offer_map(*, params: OfferSearchParams) -> OfferMapResult:
-    """Up to MAP_LIMIT results placed on the France map of the territories pages."""
+    """Up to MAP_LIMIT located results, for the map and the list beside it (docs/maps.md)."""
     sort = effective_sort(params)
     offers = offers_matching(params=params)
     count = offers.count()
-    france = maps.france_map("apl_mg")
-    result = OfferMapResult(params=params, sort=sort, count=count, france=france)
+    result = OfferMapResult(params=params, sort=sort, count=count)
     if count == 0:
         result.suggestions = offer_search_suggestions(params=params)
         return result
@@ -396,12 +391,10 @@ def offer_map(*, params: OfferSearchParams) -> OfferMapResult:
     )[:MAP_LIMIT]
     # Offers are placed with both coordinates of their commune or neither.
     located = cast("Iterable[tuple[int, str, str | None, float, float]]", rows)
-    for pk, title, place, latitude, longitude in located:
-        x = (longitude - maps.WEST) / maps.CELL_LON * maps.CELL_PX
-        y = (maps.NORTH - latitude) / maps.CELL_LAT * maps.CELL_PX
-        point = MapPoint(pk=pk, title=title, place=place or "", x=round(x, 1), y=round(y, 1))
-        inside = 0 <= x <= france["width"] and 0 <= y <= france["height"]
-        (result.points if inside else result.elsewhere).append(point)
+    result.points = [
+        MapPoint(pk=pk, title=title, place=place or "", latitude=latitude, longitude=longitude)
+        for pk, title, place, latitude, longitude in located
+    ]
     return result
 
 

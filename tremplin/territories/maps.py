@@ -63,6 +63,24 @@ def departement_values(key: str) -> dict[str, float]:
     return values
 
 
+def indicator_source(key: str) -> dict | None:
+    """The source and year of an indicator's latest values, for a map's legend."""
+    latest = (
+        IndicatorValue.objects.filter(key=key)
+        .order_by("-year")
+        .select_related("source")
+        .only("year", "source__title", "source__publisher")
+        .first()
+    )
+    if latest is None:
+        return None
+    return {
+        "title": latest.source.title,
+        "publisher": latest.source.publisher,
+        "year": latest.year,
+    }
+
+
 def _grid() -> dict[tuple[int, int], str]:
     votes: dict[tuple[int, int], Counter] = defaultdict(Counter)
     located = (
@@ -174,8 +192,24 @@ def france_map(key: str = "apl_mg") -> dict:
     edges = [None, *bounds, None]
     for index, color in enumerate(PALETTE[: len(bounds) + 1] if bounds else []):
         legend.append({"color": color, "low": edges[index], "high": edges[index + 1]})
+    table = [
+        MapArea(
+            code=code,
+            name=name,
+            path="",
+            value=values.get(code),
+            color=_color(values.get(code), bounds),
+            url=f"/territoires/departements/{code}/",
+        )
+        for code, name in sorted(names.items())
+    ]
     result = {
         "areas": areas,
+        # Every département, unknown values as None: the map's text equivalent.
+        "table": table,
+        "source": indicator_source(key),
+        # The same classes for the map's canvas (territories/map.js), low to high.
+        "steps": [{"color": item["color"], "low": item["low"]} for item in legend],
         "overseas": overseas,
         "width": width,
         "height": height,

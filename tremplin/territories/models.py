@@ -25,6 +25,9 @@ class Departement(models.Model):
     code = models.CharField(_("code INSEE"), max_length=3, primary_key=True)
     name = models.CharField(_("nom"), max_length=100)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements")
+    # GeoJSON geometry (lon/lat), the union of its communes' shapes simplified to ~1 km
+    # (territories/shapes.py); empty when no commune of it has an outline.
+    shape = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("département")
@@ -100,6 +103,8 @@ class Commune(models.Model):
     # Simplified outline as an SVG path in a 0-1000 box matching `bbox` (west, south, east, north).
     outline = models.TextField(blank=True)
     bbox = models.JSONField(null=True, blank=True)
+    # GeoJSON geometry (lon/lat) simplified to ~100 m, drawn by the maps (territories/shapes.py).
+    shape = models.TextField(blank=True)
     town_hall_address = models.TextField(_("adresse de la mairie"), blank=True)
     town_hall_phone = models.CharField(_("téléphone de la mairie"), max_length=40, blank=True)
     town_hall_email = models.CharField(_("e-mail de la mairie"), max_length=200, blank=True)

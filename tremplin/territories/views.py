@@ -1,14 +1,17 @@
 import math
+from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
 from tremplin.core.http import HtmxHttpRequest
 from tremplin.hosting.selectors import commune_welcome
-from tremplin.territories import areas, maps, selectors, sources
+from tremplin.territories import areas, mapdata, maps, selectors, sources
 from tremplin.territories.indicators import INDICATORS
 from tremplin.territories.models import Commune, DataSource, Departement, Epci, Region
 
@@ -139,4 +142,56 @@ def data_sources(request: HttpRequest) -> HttpResponse:
         request,
         "territories/data_sources.html",
         {"summaries": sources.data_sources_summary(), **sources.territory_counts()},
+    )
+
+
+def _map_key(request: HttpRequest) -> str | None:
+    """The indicator a map colours by: "" for none, None when the request names an unknown one."""
+    key = request.GET.get("indicateur", "")
+    return key if key in ("", *MAP_INDICATORS) else None
+
+
+def _geojson(request: HttpRequest, tag: str, build: Callable[[], str]) -> HttpResponse:
+    """GeoJSON with a strong ETag of the data's version: a repeated visit costs a 304."""
+    etag = f'"{tag}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(build(), content_type="application/geo+json")
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def _map_error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"erreur": message}, status=status)
+
+
+@login_not_required
+@require_safe
+@gzip_page
+def map_departements(request: HttpRequest) -> HttpResponse:
+    key = _map_key(request)
+    if key is None:
+        return _map_error(gettext("Indicateur inconnu pour la carte."), 400)
+    return _geojson(
+        request,
+        mapdata.etag("departements", key),
+        lambda: mapdata.departements_geojson(key=key),
+    )
+
+
+@login_not_required
+@require_safe
+@gzip_page
+def map_communes(request: HttpRequest, code: str) -> HttpResponse:
+    key = _map_key(request)
+    if key is None:
+        return _map_error(gettext("Indicateur inconnu pour la carte."), 400)
+    if not Departement.objects.filter(code=code).exists():
+        return _map_error(gettext("Département inconnu."), 404)
+    return _geojson(
+        request,
+        mapdata.etag("communes", code, key),
+        lambda: mapdata.communes_geojson(departement=code, key=key),
     )

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from shapely.errors import ShapelyError
 
-from tremplin.territories import geo
+from tremplin.territories import geo, shapes
 from tremplin.territories.importers.base import (
     INSEE_CODE,
     ImportRefused,
@@ -136,7 +137,13 @@ def _nullable(value: str) -> str:
 def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResult:
     result = ImportResult(source=SOURCE.key)
     sha256 = sha256_of(path)
-    if not force and already_imported(SOURCE.key, sha256) and Commune.objects.exists():
+    if (
+        not force
+        and already_imported(SOURCE.key, sha256)
+        and Commune.objects.exists()
+        # A base imported before the maps' shapes existed is imported again to draw them.
+        and Departement.objects.exclude(shape="").exists()
+    ):
         result.unchanged = Commune.objects.count()
         result.notes.append("same file as last import, nothing to do")
         return result
@@ -214,6 +221,7 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
                 sorted(postal_by_commune.get(row["id"], ()))
             )
     alias_rows = {code: values for code, values in alias_rows.items() if code not in commune_rows}
+    _departement_shapes(departement_rows, commune_rows)
     postal_pairs = {
         (code, insee)
         for insee, fields in commune_rows.items()
@@ -249,6 +257,17 @@ def run(path: Path, *, force: bool = False, progress: bool = True) -> ImportResu
     return result
 
 
+def _departement_shapes(departement_rows: dict[str, dict], commune_rows: dict[str, dict]) -> None:
+    """Each département's shape, the union of its communes' (arrondissements lie inside their
+    city and are left out)."""
+    by_departement: dict[str, list[str]] = defaultdict(list)
+    for fields in commune_rows.values():
+        if fields["kind"] == Commune.Kind.COMMUNE and fields["shape"]:
+            by_departement[fields["departement_id"]].append(fields["shape"])
+    for code, fields in departement_rows.items():
+        fields["shape"] = shapes.departement_shape(by_departement.get(code, []))
+
+
 def _epci_code(row: dict, epcis: dict) -> str | None:
     epci = epcis.get(_nullable(row["epci_id"]))
     return epci["code"] if epci else None
@@ -258,12 +277,13 @@ def _commune_fields(row: dict, departement: dict, regions: dict, epcis: dict, li
     region = regions.get(departement["region_id"])
     epci = epcis.get(_nullable(row["epci_id"]))
     latitude = longitude = None
-    outline, bbox = "", None
+    outline, bbox, shape = "", None, ""
     geometry = _nullable(row["geometry"])
     if geometry:
         try:
             polygons = geo.wkb_multipolygon(geometry)
-        except (ValueError, IndexError) as error:
+            shape = shapes.commune_shape(geometry)
+        except (ValueError, IndexError, ShapelyError) as error:
             raise ImportRefused(
                 f"géométrie illisible ({error})", line=line, where="communes"
             ) from None
@@ -302,6 +322,7 @@ def _commune_fields(row: dict, departement: dict, regions: dict, epcis: dict, li
         "longitude": longitude,
         "outline": outline,
         "bbox": bbox,
+        "shape": shape,
         "town_hall_address": _nullable(row["mairie_adresse"]),
         "town_hall_phone": _nullable(row["mairie_telephone"]),
         "town_hall_email": _nullable(row["mairie_email"]),
