@@ -330,7 +330,7 @@ def test_the_form_keeps_the_criteria_in_the_url(client, places):
     assert '<optgroup label="Autres professions de santé">' in page
     assert '<option value="infirmier" selected>Infirmier</option>' in page
     assert 'method="get"' in page
-    assert 'hx-push-url="true"' in page
+    assert 'data-hx-push-url="true"' in page
 
 
 def test_the_page_uses_a_bounded_number_of_queries(client, places, django_assert_max_num_queries):
