@@ -47,7 +47,9 @@ def test_a_cv_sent_with_a_missing_message_is_kept_then_joined(candidate_client, 
 
 
 def test_a_kept_cv_can_be_removed(candidate_client, offer):
-    candidate_client.post(url(offer), {"message": "", "cv": SimpleUploadedFile("a.pdf", pdf_bytes())})
+    candidate_client.post(
+        url(offer), {"message": "", "cv": SimpleUploadedFile("a.pdf", pdf_bytes())}
+    )
     response = candidate_client.post(url(offer), {"message": "Bonjour", "drop_kept_cv": "1"})
     assert response.status_code == 302
     assert Application.objects.get().cv is None
@@ -62,7 +64,9 @@ def test_a_file_that_is_not_a_pdf_is_not_kept(candidate_client, offer):
 
 
 def test_a_cv_kept_for_one_offer_is_not_joined_to_another(candidate_client, offer):
-    candidate_client.post(url(offer), {"message": "", "cv": SimpleUploadedFile("a.pdf", pdf_bytes())})
+    candidate_client.post(
+        url(offer), {"message": "", "cv": SimpleUploadedFile("a.pdf", pdf_bytes())}
+    )
     other = OfferFactory(published=True)
     response = candidate_client.get(url(other))
     assert "conservé" not in response.content.decode()

@@ -150,7 +150,9 @@ def install(monkeypatch: Any, pages: list[Page], failures: list[str]) -> None:
     """Patch Playwright's sync classes for one test: the pages it opens go into `pages`, the
     reports found while closing one into `failures`."""
     for name in LOCATOR_ACTIONS:
-        monkeypatch.setattr(Locator, name, _before(lambda locator: locator.page, getattr(Locator, name)))
+        monkeypatch.setattr(
+            Locator, name, _before(lambda locator: locator.page, getattr(Locator, name))
+        )
     for name in PAGE_ACTIONS:
         monkeypatch.setattr(Page, name, _before(lambda page: page, getattr(Page, name)))
     monkeypatch.setattr(Browser, "new_page", _registering(Browser.new_page, pages))

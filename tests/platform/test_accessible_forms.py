@@ -106,3 +106,32 @@ def test_every_id_the_main_forms_point_to_exists(world: dict):
         if problems := broken_references(response.content.decode()):
             broken[(url, "POST" if data is not None else "GET")] = problems
     assert not broken, "\n".join(f"{where}: {problems}" for where, problems in broken.items())
+
+
+def test_the_signup_form_lists_every_error_at_once_with_links_to_the_fields(client):
+    response = client.post("/compte/inscription/", {"email": "pas-une-adresse"})
+    page = response.content.decode()
+    summary = page[
+        page.index('data-testid="error-summary"') : page.index(
+            "</ul>", page.index('data-testid="error-summary"')
+        )
+    ]
+    for field in ("first_name", "last_name", "email", "password1", "password2"):
+        assert f'href="#id_{field}"' in summary, field
+    assert "Le formulaire contient des erreurs sur 5 points" in summary
+
+
+def test_a_valid_form_has_no_error_summary(client):
+    assert 'data-testid="error-summary"' not in client.get("/compte/inscription/").content.decode()
+
+
+def test_french_words_written_by_users_are_marked_french_on_english_pages(client, world: dict):
+    offer = world["offer"]
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/annonces/{offer.pk}/").content.decode()
+    assert '<html lang="en"' in page
+    assert page.count("<h1") == 1
+    assert '<h1 class="fr-h3" data-testid="offer-title" lang="fr">' in page
+    assert 'data-testid="offer-description" lang="fr"' in page
+    listing = client.get("/annonces/").content.decode()
+    assert f'lang="fr">{offer.title}</a>' in listing
