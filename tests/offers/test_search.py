@@ -43,7 +43,9 @@ def published(**kwargs):
 
 
 def titles(response):
-    return re.findall(r'<h3 class="fr-card__title">\s*<a href="[^"]+">([^<]+)</a>', response.text)
+    return re.findall(
+        r'<h3 class="fr-card__title">\s*<a href="[^"]+"[^>]*>([^<]+)</a>', response.text
+    )
 
 
 def search(client, **params):
