@@ -51,7 +51,7 @@ def test_a_professional_downloads_their_data_then_deletes_their_account(page: Pa
     # A wrong password is refused in French, and the account stays.
     page.get_by_label("Votre mot de passe, pour confirmer").fill("pas-le-mien")
     page.get_by_role("button", name="Supprimer définitivement mon compte").click()
-    expect(page.get_by_text("Mot de passe incorrect.")).to_be_visible()
+    expect(page.get_by_text("Mot de passe incorrect.", exact=True)).to_be_visible()
     check(page, "4-delete-refused")
     assert User.objects.filter(pk=user.pk).exists()
 

@@ -58,9 +58,12 @@ class People:
         self.contexts: list[BrowserContext] = []
         self.console_errors: list[str] = []
 
-    def visitor(self) -> Page:
-        """A new visitor at the home page (the only typed address of a journey)."""
-        context = self.browser.new_context(locale="fr-FR")
+    def visitor(self, *, width: int = 1280, height: int = 720) -> Page:
+        """A new visitor at the home page (the only typed address of a journey); a phone is
+        `width=375, height=812`."""
+        context = self.browser.new_context(
+            locale="fr-FR", viewport={"width": width, "height": height}
+        )
         self.contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)

@@ -15,6 +15,7 @@ FOOTER_PAGES = {
     "core:personal_data": "Données personnelles",
     "core:accessibility": "Déclaration d’accessibilité",
     "core:terms": "Conditions d’utilisation",
+    "core:site_map": "Plan du site",
 }
 
 

@@ -13,6 +13,7 @@ PUBLIC = {
     "core:personal_data",
     "core:accessibility",
     "core:terms",
+    "core:site_map",
     "accounts:signup",
     "accounts:login",
     "accounts:resend_confirmation",

@@ -43,7 +43,9 @@ def published(**kwargs):
 
 
 def titles(response):
-    return re.findall(r'<h3 class="fr-card__title">\s*<a href="[^"]+">([^<]+)</a>', response.text)
+    return re.findall(
+        r'<h3 class="fr-card__title">\s*<a href="[^"]+"[^>]*>([^<]+)</a>', response.text
+    )
 
 
 def search(client, **params):
@@ -330,7 +332,7 @@ def test_the_form_keeps_the_criteria_in_the_url(client, places):
     assert '<optgroup label="Autres professions de santé">' in page
     assert '<option value="infirmier" selected>Infirmier</option>' in page
     assert 'method="get"' in page
-    assert 'hx-push-url="true"' in page
+    assert 'data-hx-push-url="true"' in page
 
 
 def test_the_page_uses_a_bounded_number_of_queries(client, places, django_assert_max_num_queries):

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from tremplin.accounts.http import AuthenticatedHttpRequest
 from tremplin.accounts.permissions import redirect_to_professional_profile
-from tremplin.applications import documents, selectors, services
+from tremplin.applications import documents, kept_cv, selectors, services
 from tremplin.applications.forms import (
     ApplyForm,
     DecisionForm,
@@ -48,13 +48,20 @@ def apply(request: AuthenticatedHttpRequest, offer_pk: int) -> HttpResponse:
         )
         return redirect(existing)
     profile_cv = documents.profile_cv_of(request.user)
+    kept = kept_cv.kept_cv_of(session=request.session, offer_pk=offer.pk)
     form = ApplyForm(
         request.POST or None, request.FILES or None, has_profile_cv=profile_cv is not None
     )
     status = 200
     if request.method == "POST":
+        if kept is not None and request.POST.get("drop_kept_cv"):
+            kept_cv.kept_cv_drop(session=request.session)
+            kept = None
         if form.is_valid():
             data = form.cleaned_data
+            upload = data.get("cv")
+            if upload is None and kept is not None and not data.get("use_profile_cv"):
+                upload = kept_cv.kept_cv_upload(kept)
             try:
                 application = services.application_create(
                     offer=offer,
@@ -62,21 +69,28 @@ def apply(request: AuthenticatedHttpRequest, offer_pk: int) -> HttpResponse:
                     message=data["message"],
                     available_from=data["available_from"],
                     available_until=data["available_until"],
-                    cv_upload=data.get("cv"),
+                    cv_upload=upload,
                     use_profile_cv=bool(data.get("use_profile_cv")),
                 )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
+                kept_cv.kept_cv_drop(session=request.session)
                 messages.success(
                     request, _("Candidature envoyée : la structure est prévenue par e-mail.")
                 )
                 return redirect(application)
+        # The other errors do not cost the candidate the CV they chose: it is kept.
+        if new_cv := request.FILES.get("cv"):
+            kept = (
+                kept_cv.kept_cv_store(session=request.session, offer_pk=offer.pk, upload=new_cv)
+                or kept
+            )
         status = 400
     return render(
         request,
         "applications/apply.html",
-        {"offer": offer, "form": form, "profile_cv": profile_cv},
+        {"offer": offer, "form": form, "profile_cv": profile_cv, "kept_cv": kept},
         status=status,
     )
 

@@ -18,7 +18,7 @@ class DsfrFormMixin(_FormBase):
     which does not apply to ModelForms.
     """
 
-    template_name = "dsfr/form_snippet.html"
+    template_name = "core/forms/form.html"  # every error listed at the top, then the fields
     bound_field_class = DsfrBoundField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -11,4 +11,5 @@ urlpatterns = [
     path("donnees-personnelles/", views.personal_data, name="personal_data"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("conditions-d-utilisation/", views.terms, name="terms"),
+    path("plan-du-site/", views.site_map, name="site_map"),
 ]

@@ -79,6 +79,12 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_safe
+def site_map(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/site_map.html")
+
+
+@login_not_required
+@require_safe
 def terms(request: HttpRequest) -> HttpResponse:
     return render(request, "core/terms.html")
 
