@@ -6,6 +6,7 @@ app_name = "territories"
 urlpatterns = [
     path("", views.index, name="index"),
     path("recherche/", views.search, name="search"),
+    path("communes/suggestions/", views.commune_suggestions, name="commune_suggestions"),
     path("communes/<str:insee>/", views.commune, name="commune"),
     path("epci/<str:siren>/", views.epci, name="epci"),
     path("departements/<str:code>/", views.departement, name="departement"),
