@@ -273,7 +273,9 @@ class InstallationForm(BaseForm):
         widget=forms.RadioSelect,
     )
     commune_name = CommuneField(
-        label=_("Où ?"), help_text=_("Nom, code postal ou code INSEE de la commune."), required=False
+        label=_("Où ?"),
+        help_text=_("Nom, code postal ou code INSEE de la commune."),
+        required=False,
     )
 
     def clean(self) -> dict:

@@ -215,8 +215,9 @@ class MatchingForm(BaseForm):
         super().full_clean()
         if self.is_bound and self.origins and "pres_de" not in self.errors:
             # Shown as found (« Limoges (87) »), not as typed: what was typed stays on error.
-            self.data = self.data.copy()
-            self.data["pres_de"] = ", ".join(self._places_shown)
+            data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+            data["pres_de"] = ", ".join(self._places_shown)
+            self.data = data
         for name in self.errors:
             if name in self.fields:
                 self.fields[name].widget.attrs.update(

@@ -46,9 +46,7 @@ class PostStepForm(BaseModelForm):
 class PlaceStepForm(BaseModelForm):
     commune_code = CommuneField(
         label=_("Commune d’exercice"),
-        help_text=_(
-            "Nom, code postal ou code INSEE, par exemple « Felletin » ou « Guéret (23) »."
-        ),
+        help_text=_("Nom, code postal ou code INSEE, par exemple « Felletin » ou « Guéret (23) »."),
     )
 
     other_codes = CommuneListField(
