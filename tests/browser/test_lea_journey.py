@@ -89,7 +89,7 @@ def test_lea_finds_a_welcoming_practice_place_near_lyon_and_reaches_its_welcome_
     expect(page.get_by_role("button", name="Classer les territoires")).to_be_visible()
     check(page, "2-criteria")
     page.get_by_label("Ma profession", exact=True).select_option(label="Médecin généraliste")
-    page.get_by_role("textbox", name="Près de").fill("Lyon")
+    page.get_by_role("combobox", name="Près de Une ou plusieurs communes").fill("Lyon")
     page.get_by_label("À moins de (km)", exact=True).fill("80")
     page.get_by_label("Logement offert à proximité", exact=True).select_option(label="Important")
     page.get_by_label("Territoire qui accueille").select_option(label="Important")

@@ -146,7 +146,7 @@ def test_lea_ranks_territories_opens_tarare_plans_a_stay_and_meets_the_two_other
     expect(page.get_by_role("button", name="Classer les territoires")).to_be_visible()
     axe_check(page, JOURNEY, "02-criteria")
     page.get_by_label("Ma profession", exact=True).select_option(label="Médecin généraliste")
-    page.get_by_role("textbox", name="Près de").fill("Lyon")
+    page.get_by_role("combobox", name="Près de Une ou plusieurs communes").fill("Lyon")
     page.get_by_label("À moins de (km)", exact=True).fill("80")
     page.get_by_label("Logement offert à proximité", exact=True).select_option(label="Important")
     page.get_by_label("Territoire qui accueille").select_option(label="Important")

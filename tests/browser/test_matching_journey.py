@@ -31,7 +31,7 @@ def test_a_nurse_finds_territories_near_limoges_with_reasons_and_opens_one(page:
 
     page.goto(f"{live_server.url}/territoires/pour-moi/")
     page.get_by_label("Ma profession", exact=True).select_option(label="Infirmier")
-    page.get_by_role("textbox", name="Près de").fill("Limoges")
+    page.get_by_role("combobox", name="Près de Une ou plusieurs communes").fill("Limoges")
     page.get_by_label("À moins de (km)", exact=True).fill("60")
     page.get_by_label("Gare à proximité").select_option(label="Important")
     page.get_by_label("Logement offert à proximité", exact=True).select_option(label="Souhaitable")

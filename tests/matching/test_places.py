@@ -200,5 +200,5 @@ def test_following_a_candidate_ranks_near_it(client, places):
     followed = client.get(link)
 
     assert "Certains critères ne sont pas valides" not in followed.text
-    assert 'value="Limoges (87085)"' in followed.text
+    assert 'value="Limoges (87)"' in followed.text
     assert "Limoges (87085), à moins de 60 km" in followed.text

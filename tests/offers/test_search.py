@@ -167,7 +167,7 @@ def test_a_commune_may_be_given_by_name(client, places):
 
 def test_an_unknown_commune_is_a_french_error_not_a_crash(client, places):
     response = search(client, commune="99999")
-    assert "Aucune commune n’a le code INSEE « 99999 »." in response.text
+    assert "Aucune commune ne correspond à « 99999 »." in response.text
 
     response = search(client, commune="Nullepartville")
     assert "Aucune commune ne correspond à « Nullepartville »." in response.text
@@ -326,7 +326,7 @@ def test_the_form_keeps_the_criteria_in_the_url(client, places):
                   profession="infirmier").text  # fmt: skip
 
     assert 'value="kiné"' in page
-    assert 'name="commune" value="23096"' in page
+    assert 'name="commune" value="Guéret (23)"' in page
     assert re.search(r'name="logement"[^>]*checked', page)
     assert '<option value="stage" selected>Stage</option>' in page
     assert '<optgroup label="Autres professions de santé">' in page

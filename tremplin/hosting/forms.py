@@ -13,8 +13,8 @@ from tremplin.hosting.models import (
     StrongPoint,
     TerritoryPage,
 )
+from tremplin.territories.fields import CommuneField
 from tremplin.territories.models import Commune
-from tremplin.territories.text import normalise_name
 
 if TYPE_CHECKING:
     from tremplin.organisations.models import Organisation
@@ -70,36 +70,10 @@ class PhotoForm(BaseForm):
     alt = forms.CharField(label=_("Ce que montre la photo"), max_length=200, required=False)
 
 
-class AreaCommuneField(forms.CharField):
-    """A commune of the collectivité's area, typed by name or INSEE code."""
-
-    def __init__(self, *, area: QuerySet[Commune] | None = None, **kwargs: Any) -> None:
-        self.area = area
-        super().__init__(**kwargs)
-
-    def clean(self, value: str) -> Commune | None:
-        text = (super().clean(value) or "").strip()
-        if not text:
-            return None
-        communes = self.area if self.area is not None else Commune.objects.all()
-        found = communes.filter(insee=text.upper()).first()
-        if found is None:
-            matches = list(communes.filter(search_name=normalise_name(text))[:2])
-            if len(matches) == 1:
-                found = matches[0]
-            elif len(matches) > 1:
-                raise forms.ValidationError(
-                    _("Plusieurs communes portent ce nom : indiquez le code INSEE.")
-                )
-        if found is None:
-            raise forms.ValidationError(
-                _("« %(text)s » n’est pas une commune de votre territoire.") % {"text": text}
-            )
-        return found
-
-
 class HousingForm(BaseModelForm):
-    commune_name = AreaCommuneField(label=_("Commune"), help_text=_("Nom ou code INSEE."))
+    commune_name = CommuneField(
+        label=_("Commune"), help_text=_("Nom, code postal ou code INSEE de la commune.")
+    )
 
     class Meta:
         model = Housing
@@ -110,10 +84,10 @@ class HousingForm(BaseModelForm):
         self, *args: object, area: QuerySet[Commune] | None = None, **kwargs: object
     ) -> None:
         super().__init__(*args, **kwargs)
-        cast(AreaCommuneField, self.fields["commune_name"]).area = area
+        cast(CommuneField, self.fields["commune_name"]).area = area
         self.order_fields(["name", "kind", "address", "commune_name"])
         if self.instance.commune_id and not self.is_bound:
-            self.initial["commune_name"] = self.instance.commune.name
+            self.initial["commune_name"] = self.instance.commune
 
     def clean(self) -> dict:
         data = super().clean()
@@ -298,8 +272,10 @@ class InstallationForm(BaseForm):
         coerce=lambda value: value == "oui",
         widget=forms.RadioSelect,
     )
-    commune_name = AreaCommuneField(
-        label=_("Où ?"), help_text=_("Nom ou code INSEE de la commune."), required=False
+    commune_name = CommuneField(
+        label=_("Où ?"),
+        help_text=_("Nom, code postal ou code INSEE de la commune."),
+        required=False,
     )
 
     def clean(self) -> dict:

@@ -32,7 +32,8 @@ from tremplin.matching.places import (
 )
 from tremplin.offers.forms_search import QuickSelect
 from tremplin.offers.models import OfferKind
-from tremplin.territories.lookup import commune_lookup
+from tremplin.territories.fields import CommuneInput
+from tremplin.territories.lookup import commune_lookup, commune_value
 from tremplin.territories.models import Commune, Departement, Epci, Region
 
 if TYPE_CHECKING:
@@ -154,6 +155,7 @@ class MatchingForm(BaseForm):
         label=_("Près de"),
         required=False,
         max_length=1000,
+        widget=CommuneInput(multiple=True),
         help_text=_(
             "Une ou plusieurs communes, séparées par des virgules : « Limoges » ou « 87085, Tulle »."
         ),
@@ -205,10 +207,17 @@ class MatchingForm(BaseForm):
         # The places of "Près de" that did not match one commune exactly, with the communes to
         # choose from.
         self.place_choices: list[PlaceChoice] = []
+        # The places of "Près de" found, as the field shows them back (« Limoges (87) »).
+        self._places_shown: list[str] = []
         self._epci: Epci | None = None
 
     def full_clean(self) -> None:
         super().full_clean()
+        if self.is_bound and self.origins and "pres_de" not in self.errors:
+            # Shown as found (« Limoges (87) »), not as typed: what was typed stays on error.
+            data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+            data["pres_de"] = ", ".join(self._places_shown)
+            self.data = data
         for name in self.errors:
             if name in self.fields:
                 self.fields[name].widget.attrs.update(
@@ -225,7 +234,7 @@ class MatchingForm(BaseForm):
                 )
                 % {"count": len(names), "max": MAX_ORIGINS}
             )
-        origins, errors = [], []
+        origins, errors, shown = [], [], []
         for position, name in enumerate(names):
             lookup = commune_lookup(name)
             commune = lookup.found
@@ -237,11 +246,13 @@ class MatchingForm(BaseForm):
                 continue
             try:
                 origins.append(_origin(commune))
+                shown.append(commune_value(commune))
             except ValidationError as error:
                 errors.extend(error.messages)
         if errors:
             raise ValidationError(errors)
         self.origins = tuple(origins)
+        self._places_shown = shown
         return ", ".join(names)
 
     def clean_epci(self) -> str:

@@ -13,8 +13,8 @@ from tremplin.core.forms import BaseForm, BaseModelForm
 from tremplin.core.professions import profession_grouped_choices
 from tremplin.offers.models import Offer, offer_start_is_past
 from tremplin.offers.titles import offer_title_place_error
+from tremplin.territories.fields import CommuneField, CommuneListField
 from tremplin.territories.models import Commune
-from tremplin.territories.selectors import commune_search
 
 
 class DateInput(forms.DateInput):
@@ -52,17 +52,16 @@ class PostStepForm(BaseModelForm):
 
 
 class PlaceStepForm(BaseModelForm):
-    commune_code = forms.CharField(
+    commune_code = CommuneField(
         label=_("Commune d’exercice"),
-        max_length=100,
-        help_text=_("Nom, code postal ou code INSEE, par exemple « Felletin » ou « 23079 »."),
+        help_text=_("Nom, code postal ou code INSEE, par exemple « Felletin » ou « Guéret (23) »."),
     )
 
-    other_codes = forms.CharField(
+    other_codes = CommuneListField(
         label=_("Autres communes d’exercice"),
-        max_length=300,
         required=False,
-        help_text=_("Codes INSEE séparés par des espaces, par exemple « 23096 23008 »."),
+        max_communes=20,
+        help_text=_("Séparées par des virgules, par exemple « Guéret, Aubusson »."),
     )
 
     class Meta:
@@ -72,47 +71,16 @@ class PlaceStepForm(BaseModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.candidates: list[Commune] = []
         self.order_fields(["commune_code", "other_codes", "start_date", "end_date", "asap"])
-        # The page offers its own suggestions: the browser's would hide them.
-        self.fields["commune_code"].widget.attrs.update({"autocomplete": "off"})
         if self.instance.commune_id and not self.is_bound:
-            self.initial["commune_code"] = self.instance.commune_id
+            self.initial["commune_code"] = self.instance.commune
         if self.instance.pk and not self.is_bound:
-            self.initial["other_codes"] = " ".join(
-                self.instance.other_communes.values_list("insee", flat=True)
-            )
+            self.initial["other_codes"] = list(self.instance.other_communes.order_by("insee"))
 
-    def clean_other_codes(self) -> list[Commune]:
-        codes = [c.upper() for c in self.cleaned_data["other_codes"].replace(",", " ").split()]
-        if len(codes) > 20:
-            raise ValidationError(_("20 communes au plus."))
-        found = {c.insee: c for c in Commune.objects.filter(insee__in=codes)}
-        unknown = [code for code in codes if code not in found]
-        if unknown:
-            raise ValidationError(
-                _("Code(s) INSEE inconnu(s) : %(codes)s.") % {"codes": ", ".join(unknown)}
-            )
-        return [found[code] for code in dict.fromkeys(codes)]
-
-    def clean_commune_code(self) -> Commune:
-        query = self.cleaned_data["commune_code"].strip()
-        commune = Commune.objects.filter(insee=query.upper()).first()
-        if commune:
-            return commune
-        self.candidates = commune_search(query, limit=8)
-        exact = [c for c in self.candidates if c.name.lower() == query.lower()]
-        if len(exact) == 1:
-            return exact[0]
-        if len(self.candidates) == 1:
-            return self.candidates[0]
-        if not self.candidates:
-            raise ValidationError(
-                _("Aucune commune ne correspond à « %(query)s ».") % {"query": query}
-            )
-        raise ValidationError(
-            _("Plusieurs communes correspondent : choisissez-la dans la liste ci-dessous.")
-        )
+    @property
+    def candidates(self) -> list[Commune]:
+        """The communes the commune typed may mean, when it named none exactly (buttons)."""
+        return cast(CommuneField, self.fields["commune_code"]).candidates
 
     def clean(self) -> dict:
         cleaned = super().clean()

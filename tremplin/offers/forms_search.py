@@ -18,10 +18,9 @@ from tremplin.offers.selectors import (
     MAX_RADIUS_KM,
     OfferSearchParams,
     OfferSort,
-    commune_for_search,
 )
+from tremplin.territories.fields import CommuneField
 from tremplin.territories.models import Commune, Departement, Region
-from tremplin.territories.selectors import INSEE_QUERY, commune_search
 
 ZONAGE_CHOICES = [
     ("", _("Tous")),
@@ -110,11 +109,10 @@ class OfferSearchForm(BaseForm):
     au = forms.DateField(label=_("Jusqu’au"), required=False, widget=DateInput())
     # The form metaclass moves declared fields to base_fields: `form.commune` is the commune
     # found by clean_commune(), which the stubs cannot know.
-    commune: Commune | None = forms.CharField(  # type: ignore[assignment]
+    commune: Commune | None = CommuneField(  # type: ignore[assignment]
         label=_("Autour de la commune"),
         required=False,
-        max_length=100,
-        help_text=_("Nom ou code INSEE, par exemple « Guéret » ou « 23096 »."),
+        help_text=_("Nom, code postal ou code INSEE, par exemple « Guéret » ou « 23000 »."),
     )
     rayon = forms.IntegerField(
         label=_("Rayon (km)"),
@@ -161,19 +159,17 @@ class OfferSearchForm(BaseForm):
                 )
 
     def clean_commune(self) -> str:
-        value = self.cleaned_data["commune"].strip()
-        if not value:
+        found: Commune | None = self.cleaned_data["commune"]
+        if found is None:
             return ""
-        if INSEE_QUERY.match(value):
-            self.commune = commune_for_search(value)
-        else:
-            found = commune_search(value, limit=1)
-            if not found:
-                raise ValidationError(
-                    _("Aucune commune ne correspond à « %(query)s ».") % {"query": value}
-                )
-            self.commune = commune_for_search(found[0].insee)
-        return self.commune.insee
+        if found.latitude is None or found.longitude is None:
+            raise ValidationError(
+                _("La position de %(name)s est inconnue : choisissez une commune voisine.")
+                % {"name": found.name},
+                code="no_position",
+            )
+        self.commune = found
+        return found.insee
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -7,11 +7,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
 from django.views.decorators.gzip import gzip_page
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from tremplin.core.http import HtmxHttpRequest
 from tremplin.hosting.selectors import commune_welcome
-from tremplin.territories import areas, mapdata, maps, selectors, sources
+from tremplin.territories import areas, lookup, mapdata, maps, selectors, sources
 from tremplin.territories.indicators import INDICATORS
 from tremplin.territories.models import Commune, DataSource, Departement, Epci, Region
 
@@ -44,6 +45,27 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     results = selectors.commune_search(query, limit=20)
     template = "territories/_search_results.html" if request.htmx else "territories/search.html"
     return render(request, template, {"query": query, "results": results})
+
+
+@login_not_required
+@require_safe
+def commune_suggestions(request: HttpRequest) -> JsonResponse:
+    """What the commune autocomplete proposes for `q` (at most 10), as JSON."""
+    query = request.GET.get("q", "")[:100]
+    suggestions = [
+        {
+            "insee": s.insee,
+            "label": s.label,
+            "value": s.value,
+            "postal_code": s.postal_code,
+            "text": s.text,
+        }
+        for s in lookup.commune_suggest(query)
+    ]
+    response = JsonResponse({"query": query, "suggestions": suggestions})
+    # The same answer for everyone, until the commune base is re-imported.
+    patch_cache_control(response, public=True, max_age=300)
+    return response
 
 
 @login_not_required
