@@ -5,9 +5,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext
 from django.views.decorators.gzip import gzip_page
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from tremplin.core.http import HtmxHttpRequest
