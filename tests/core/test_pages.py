@@ -27,6 +27,9 @@ PUBLIC = {
     "offers:search",
     "matching:search",
     "hosting:index",
+    # The maps' GeoJSON and the commune suggestions (tests/territories): public data.
+    "territories:map_departements",
+    "territories:commune_suggestions",
     # Feeds, sitemap and alerts are for anyone (tests/syndication).
     "syndication:sitemap",
     "syndication:robots",

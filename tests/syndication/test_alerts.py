@@ -160,8 +160,9 @@ def test_digests_run_one_search_per_distinct_query(django_assert_max_num_queries
     OfferFactory(published=True, title="Stage en MSP")
 
     # Per alert: its lock, its save, and the idempotency key of its email (the immediate task
-    # backend sends it inline), with their savepoints; plus the grouping and one search.
-    with django_assert_max_num_queries(10 * 7 + 8):
+    # backend sends it inline: looked up before the send, written after it — at least once),
+    # with their savepoints; plus the grouping and one search.
+    with django_assert_max_num_queries(10 * 8 + 8):
         assert alerts_send_digests() == 10
 
 
