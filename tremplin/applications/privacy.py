@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tremplin.accounts.models import User
 from tremplin.applications.documents import document_erase
+from tremplin.applications.kept_cv import kept_cvs_erase
 from tremplin.applications.models import Application, Document, Message, SavedOffer
 from tremplin.offers.models import OfferStatus
 
@@ -121,6 +122,7 @@ def candidate_anonymise(*, user: User) -> int:
         for document in Document.objects.filter(owner=user):
             document_erase(document)
         SavedOffer.objects.filter(user=user).delete()
+    kept_cvs_erase(user_pk=user.pk)
     return len(applications)
 
 

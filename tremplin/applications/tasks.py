@@ -1,6 +1,6 @@
 from django.tasks import task
 
-from tremplin.applications import privacy, services
+from tremplin.applications import kept_cv, privacy, services
 
 
 @task
@@ -21,3 +21,8 @@ def notifications_send_due() -> int:
 @task
 def applications_anonymise_old() -> int:
     return privacy.applications_anonymise_old()
+
+
+@task
+def kept_cvs_purge_old() -> int:
+    return kept_cv.kept_cvs_purge_old()

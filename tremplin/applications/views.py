@@ -83,7 +83,12 @@ def apply(request: AuthenticatedHttpRequest, offer_pk: int) -> HttpResponse:
         # The other errors do not cost the candidate the CV they chose: it is kept.
         if new_cv := request.FILES.get("cv"):
             kept = (
-                kept_cv.kept_cv_store(session=request.session, offer_pk=offer.pk, upload=new_cv)
+                kept_cv.kept_cv_store(
+                    session=request.session,
+                    user_pk=request.user.pk,
+                    offer_pk=offer.pk,
+                    upload=new_cv,
+                )
                 or kept
             )
         status = 400

@@ -6,7 +6,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.tasks import Task
 
-from tremplin.applications.tasks import applications_anonymise_old, notifications_send_due
+from tremplin.applications.tasks import (
+    applications_anonymise_old,
+    kept_cvs_purge_old,
+    notifications_send_due,
+)
 from tremplin.core.tasks import task_results_prune_old
 from tremplin.hosting.tasks import installation_checks_send
 from tremplin.matching.tasks import matching_matrix_store
@@ -19,6 +23,8 @@ DAILY: "list[Task[[], Any]]" = [
     offers_expire_daily,
     offer_events_dispatch,
     applications_anonymise_old,
+    # CVs kept for application forms left unfinished (a day old).
+    kept_cvs_purge_old,
     notifications_send_due,
     installation_checks_send,
     deliveries_send_due,
@@ -38,7 +44,7 @@ class Command(BaseCommand):
     help = (
         "Queue (or run with --now) the daily jobs: offer expiry and its warnings, anonymisation "
         "of old applications, offer events left pending, overdue message emails, installation follow-up questions, due "
-        "partner webhooks, alert digests, the full feeds written again, the moderators' digest, the matching matrix stored for every web process, old task results pruned."
+        "partner webhooks, alert digests, the full feeds written again, the moderators' digest, the matching matrix stored for every web process, old task results pruned, CVs kept for unfinished applications erased."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
