@@ -45,7 +45,10 @@
     input.setAttribute("aria-controls", this.list.id);
     input.addEventListener("input", this.onInput.bind(this));
     input.addEventListener("keydown", this.onKeydown.bind(this));
-    input.addEventListener("blur", this.close.bind(this));
+    // Closed when the focus leaves the field for another element of the page, not when the
+    // window itself loses the focus (another window, a screenshot): the list is still there
+    // when the person comes back.
+    input.addEventListener("blur", this.onBlur.bind(this));
     // mousedown would move the focus out of the input (and close the list) before the click.
     this.list.addEventListener("mousedown", function (event) {
       event.preventDefault();
@@ -120,6 +123,13 @@
     this.list.hidden = true;
     this.input.setAttribute("aria-expanded", "false");
     this.setActive(-1);
+  };
+
+  Combobox.prototype.onBlur = function () {
+    var self = this;
+    window.setTimeout(function () {
+      if (document.activeElement !== self.input) self.close();
+    }, 0);
   };
 
   Combobox.prototype.isOpen = function () {
