@@ -323,3 +323,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+# University semesters (tremplin/hosting/semesters.py): the months a semester starts in;
+# November–April and May–October by default.
+SEMESTER_START_MONTHS = tuple(
+    int(m) for m in env_list("SEMESTER_START_MONTHS", default=["5", "11"])
+)
