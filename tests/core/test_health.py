@@ -38,6 +38,7 @@ def test_it_is_healthy_with_a_fresh_worker_and_an_empty_queue(client, database_q
     response = client.get("/sante/")
 
     assert response.status_code == 200
+    assert "Retry-After" not in response
     body = response.json()
     assert body["ok"] is True
     assert body["database"] == {"ok": True}
@@ -53,6 +54,7 @@ def test_it_is_unhealthy_without_a_worker_or_with_a_stale_one(client, database_q
     beat(121)
     response = client.get("/sante/")
     assert response.status_code == 503
+    assert response["Retry-After"] == "30"
     assert response.json()["worker"]["ok"] is False
 
 

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from tremplin.core.errors import RETRY_AFTER_SECONDS
 from tremplin.core.health import health_report
 
 # The home page composes the read-only selectors of the domains above (docs/architecture.md).
@@ -100,6 +101,10 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:
     """For a load balancer or a monitor: 200 when the database, the cache, the worker's
-    heartbeat and the queue are fine, 503 otherwise, with the figures (core/health.py)."""
+    heartbeat and the queue are fine, 503 otherwise, with the figures (core/health.py) and,
+    like the outage page, a Retry-After."""
     report = health_report()
-    return JsonResponse(report, status=200 if report["ok"] else 503)
+    response = JsonResponse(report, status=200 if report["ok"] else 503)
+    if not report["ok"]:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
