@@ -94,8 +94,16 @@ def test_each_day_says_its_state_in_words(client, collectivity, housing, next_mo
         professional=UserFactory(),
         start=next_month.replace(day=10),
         end=next_month.replace(day=12),
+        places=2,
     )
     services.booking_accept(booking=guest, by=UserFactory())
+    alone = Booking.objects.create(
+        housing=housing,
+        professional=UserFactory(),
+        start=next_month.replace(day=13),
+        end=next_month.replace(day=14),
+    )
+    services.booking_accept(booking=alone, by=UserFactory())
     Booking.objects.create(
         housing=housing,
         professional=UserFactory(),
@@ -106,15 +114,18 @@ def test_each_day_says_its_state_in_words(client, collectivity, housing, next_mo
         reverse("hosting:housing", args=[housing.pk]) + f"?mois={next_month:%Y-%m}"
     ).text
     assert cell(page, next_month.replace(day=4)) == "4 fermé"
-    assert cell(page, next_month.replace(day=5)) == "5 libre : 2 places"
+    assert cell(page, next_month.replace(day=5)) == "5 2 places libres sur 2"
     assert cell(page, next_month.replace(day=10)) == "10 complet"
     assert cell(page, next_month.replace(day=11)) == "11 complet"
-    assert cell(page, next_month.replace(day=12)) == "12 libre : 2 places"
+    assert cell(page, next_month.replace(day=12)) == "12 2 places libres sur 2"
+    # One of the two places taken: the other is said free, in words.
+    assert cell(page, next_month.replace(day=13)) == "13 1 place libre sur 2"
+    assert cell(page, next_month.replace(day=14)) == "14 2 places libres sur 2"
     assert cell(page, next_month.replace(day=20)) == "20 fermé"
     assert 'class="tremplin-day tremplin-day--full"' in page
     assert 'class="tremplin-day tremplin-day--closed"' in page
     # Someone else's pending request is nobody's business but the agent's.
-    assert cell(page, next_month.replace(day=15)) == "15 libre : 2 places"
+    assert cell(page, next_month.replace(day=15)) == "15 2 places libres sur 2"
 
 
 def test_one_place_is_said_in_the_singular(client, housing, next_month):
@@ -123,7 +134,7 @@ def test_one_place_is_said_in_the_singular(client, housing, next_month):
     page = client.get(
         reverse("hosting:housing", args=[housing.pk]) + f"?mois={next_month:%Y-%m}"
     ).text
-    assert cell(page, next_month.replace(day=5)) == "5 libre : 1 place"
+    assert cell(page, next_month.replace(day=5)) == "5 1 place libre sur 1"
 
 
 class TestPrivacy:
@@ -135,6 +146,7 @@ class TestPrivacy:
             professional=guest,
             start=next_month.replace(day=6),
             end=next_month.replace(day=8),
+            places=2,
         )
         services.booking_accept(booking=booking, by=agent)
         asking = UserFactory(first_name="Hugo", last_name="Martin")
@@ -156,7 +168,7 @@ class TestPrivacy:
         assert cell(page, next_month.replace(day=6)) == "6 complet Camille Durand"
         assert (
             cell(page, next_month.replace(day=15))
-            == "15 libre : 2 places demande en attente Hugo Martin"
+            == "15 2 places libres sur 2 demande en attente Hugo Martin"
         )
         assert 'class="tremplin-day tremplin-day--pending"' in page
 
@@ -174,7 +186,7 @@ class TestPrivacy:
             assert "Camille" not in page and "Durand" not in page
             assert "Hugo Martin" not in page
             assert cell(page, next_month.replace(day=6)) == "6 complet"
-            expected = "15 libre : 2 places"
+            expected = "15 2 places libres sur 2"
             if viewer == asking:
                 expected += " votre demande en attente"
             assert cell(page, next_month.replace(day=15)) == expected

@@ -222,8 +222,12 @@ def test_it_never_takes_the_nights_someone_booked(communes, monkeypatch):
     hers = Booking.objects.create(housing=housing, professional=lea, start=stay.start,
                                   end=stay.start + timedelta(days=3),
                                   status=BookingStatus.ACCEPTED)  # fmt: skip
+    place = housing.places.get(number=1)
     BookedNight.objects.bulk_create(
-        [BookedNight(housing=housing, night=night, booking=hers) for night in hers.nights()]
+        [
+            BookedNight(housing=housing, place=place, night=night, booking=hers)
+            for night in hers.nights()
+        ]
     )
 
     load_demo(monkeypatch)

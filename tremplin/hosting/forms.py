@@ -1,11 +1,14 @@
+from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.core.forms import BaseForm, BaseModelForm
 from tremplin.hosting.models import (
+    MAX_HOUSING_PLACES,
     Activity,
     Answer,
     Housing,
@@ -13,6 +16,7 @@ from tremplin.hosting.models import (
     StrongPoint,
     TerritoryPage,
 )
+from tremplin.hosting.semesters import semester_from_key, semesters_upcoming
 from tremplin.territories.fields import CommuneField
 from tremplin.territories.models import Commune
 
@@ -77,7 +81,16 @@ class HousingForm(BaseModelForm):
 
     class Meta:
         model = Housing
-        fields = ["name", "kind", "address", "capacity", "is_free", "monthly_rent", "description"]
+        fields = [
+            "name",
+            "kind",
+            "address",
+            "capacity",
+            "is_free",
+            "monthly_rent",
+            "semester_auto_accept",
+            "description",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(
@@ -106,18 +119,53 @@ class PeriodForm(BaseForm):
 
 
 class BookingForm(BaseForm):
-    """A candidate's request of a housing for a date range (the month calendar as help)."""
+    """A candidate's request of a housing: a whole semester (the upcoming ones) or a date range
+    (the month calendar as help), and a number of places."""
 
-    start = forms.DateField(label=_("Arrivée"), widget=DateInput())
-    end = forms.DateField(label=_("Départ"), widget=DateInput())
+    semestre = forms.ChoiceField(
+        label=_("Semestre entier (internes, docteurs juniors)"),
+        required=False,
+        help_text=_("Ou laissez « Dates de mon choix » et indiquez votre arrivée et votre départ."),
+    )
+    start = forms.DateField(label=_("Arrivée"), widget=DateInput(), required=False)
+    end = forms.DateField(label=_("Départ"), widget=DateInput(), required=False)
+    places = forms.IntegerField(
+        label=_("Nombre de places"),
+        min_value=1,
+        max_value=MAX_HOUSING_PLACES,
+        required=False,
+        initial=1,
+        help_text=_("Une place par personne logée."),
+    )
     # The offer the request comes from: back to it once sent.
     annonce = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
+    def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        upcoming = semesters_upcoming(today=today or timezone.localdate(), count=SEMESTER_CHOICES)
+        cast(forms.ChoiceField, self.fields["semestre"]).choices = [
+            ("", _("Dates de mon choix")),
+            *((semester.key, str(semester)) for semester in upcoming),
+        ]
+
     def clean(self) -> dict:
         data = super().clean()
+        data["places"] = data.get("places") or 1
+        semester = semester_from_key(data.get("semestre") or "")
+        data["semester"] = semester is not None
+        if semester is not None:
+            data["start"], data["end"] = semester.start, semester.end
+            return data
+        for name in ("start", "end"):
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, _("Indiquez cette date, ou choisissez un semestre."))
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:
             self.add_error("end", _("La date de départ doit suivre la date d’arrivée."))
         return data
+
+
+# Semesters offered by the booking form: the next two years.
+SEMESTER_CHOICES = 4
 
 
 class ActivityForm(BaseModelForm):

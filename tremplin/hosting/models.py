@@ -6,6 +6,7 @@ import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -17,6 +18,13 @@ from tremplin.organisations.models import Organisation
 from tremplin.territories.models import Commune
 
 MAX_STAY_NIGHTS = 120
+# A housing counts 1 to 50 places (a studio, a flat with rooms, a maison des internes).
+MAX_HOUSING_PLACES = 50
+PLACES_REFUSAL = _("Un logement compte de 1 à 50 places.")
+_places_validators = [
+    MinValueValidator(1, message=PLACES_REFUSAL),
+    MaxValueValidator(MAX_HOUSING_PLACES, message=PLACES_REFUSAL),
+]
 
 
 def offer_stay_dates(offer: Offer) -> tuple[date, date] | None:
@@ -125,7 +133,22 @@ class Housing(models.Model):
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, related_name="+", verbose_name=_("commune")
     )
-    capacity = models.PositiveSmallIntegerField(_("couchages"), default=1)
+    # The number of places: one HousingPlace row each (services.housing_places_sync), so the
+    # database bounds the guests of a night by the rows it can pair with that night.
+    capacity = models.PositiveSmallIntegerField(
+        _("places"),
+        default=1,
+        validators=_places_validators,
+        help_text=_("Le nombre de personnes logées en même temps (de 1 à 50)."),
+    )
+    semester_auto_accept = models.BooleanField(
+        _("accepter automatiquement les demandes pour un semestre entier"),
+        default=False,
+        help_text=_(
+            "Une demande pour un semestre couvert par une période ouverte et qui trouve des "
+            "places libres est acceptée sans attendre votre réponse."
+        ),
+    )
     is_free = models.BooleanField(_("gratuit"), default=True)
     monthly_rent = models.PositiveIntegerField(
         _("loyer mensuel (€)"),
@@ -146,7 +169,10 @@ class Housing(models.Model):
                 condition=Q(is_free=True) | Q(monthly_rent__isnull=False),
                 name="housing_rent_when_not_free",
             ),
-            models.CheckConstraint(condition=Q(capacity__gte=1), name="housing_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1, capacity__lte=MAX_HOUSING_PLACES),
+                name="housing_capacity_1_to_50",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -154,6 +180,28 @@ class Housing(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("hosting:housing", kwargs={"pk": self.pk})
+
+
+class HousingPlace(models.Model):
+    """One place of a housing, numbered 1 to its capacity. An accepted night takes a place
+    (`BookedNight`, unique per place and night): a night can never have more guests than the
+    housing has place rows, on SQLite and PostgreSQL alike."""
+
+    housing = models.ForeignKey(Housing, on_delete=models.CASCADE, related_name="places")
+    number = models.PositiveSmallIntegerField(_("place n°"))
+
+    class Meta:
+        ordering = ["housing", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["housing", "number"], name="one_place_per_number"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=MAX_HOUSING_PLACES),
+                name="place_number_1_to_50",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.housing_id} n°{self.number}"
 
 
 class HousingPeriod(models.Model):
@@ -192,6 +240,11 @@ class Booking(models.Model):
     )
     start = models.DateField(_("arrivée"))
     end = models.DateField(_("départ"))
+    places = models.PositiveSmallIntegerField(
+        _("places"), default=1, validators=_places_validators
+    )
+    # A whole university semester (semesters.py): start and end are its bounds.
+    is_semester = models.BooleanField(_("semestre entier"), default=False)
     status = models.CharField(
         max_length=10, choices=BookingStatus.choices, default=BookingStatus.REQUESTED
     )
@@ -204,7 +257,11 @@ class Booking(models.Model):
         verbose_name_plural = _("réservations")
         ordering = ["start"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="booking_in_order")
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="booking_in_order"),
+            models.CheckConstraint(
+                condition=Q(places__gte=1, places__lte=MAX_HOUSING_PLACES),
+                name="booking_places_1_to_50",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -213,23 +270,41 @@ class Booking(models.Model):
     def nights(self) -> list[date]:
         return [self.start + timedelta(days=i) for i in range((self.end - self.start).days)]
 
+    @property
+    def months(self) -> int:
+        """Whole months from arrival to departure (6 for a semester of the default setting)."""
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month
+
+    @property
+    def semester_rent(self) -> int | None:
+        """What a semester booking costs: the monthly rent × its months × its places; None
+        for a free housing or a booking that is not a semester."""
+        housing = self.housing
+        if not self.is_semester or housing.is_free or housing.monthly_rent is None:
+            return None
+        return housing.monthly_rent * self.months * self.places
+
 
 class BookedNight(models.Model):
-    """One row per night of an accepted booking. The unique constraint is what makes two
-    accepted stays overlapping on the same housing impossible, on SQLite and PostgreSQL alike,
-    whatever the concurrency: the second transaction fails on insert."""
+    """One row per place and night of an accepted booking (a booking of two places has two
+    rows a night). The unique constraint on (place, night) is what keeps the guests of a night
+    within the housing's places, on SQLite and PostgreSQL alike, whatever the concurrency: a
+    transaction taking a place already taken fails on insert. `housing` is the place's
+    housing, copied for the calendar's reads (services.booked_nights_plan writes both)."""
 
     housing = models.ForeignKey(Housing, on_delete=models.CASCADE, related_name="+")
+    place = models.ForeignKey(HousingPlace, on_delete=models.CASCADE, related_name="booked_nights")
     night = models.DateField()
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="booked_nights")
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["housing", "night"], name="one_booking_per_night")
+            models.UniqueConstraint(fields=["place", "night"], name="one_booking_per_place_night")
         ]
+        indexes = [models.Index(fields=["housing", "night"], name="booked_night_housing_night")]
 
     def __str__(self) -> str:
-        return f"{self.housing_id} {self.night}"
+        return f"{self.housing_id} n°{self.place_id} {self.night}"
 
 
 class ActivityKind(models.TextChoices):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tremplin.accounts.models import User
 from tremplin.hosting.dates import month_add, month_text
+from tremplin.hosting.semesters import semesters_upcoming
 from tremplin.hosting.models import (
     Activity,
     BookedNight,
@@ -102,12 +103,32 @@ class HousingCover:
     refusal: str = ""
 
 
-def housing_cover(housing: Housing, *, start: date, end: date) -> HousingCover:
-    booked = set(
-        BookedNight.objects.filter(housing=housing, night__gte=start, night__lt=end).values_list(
-            "night", flat=True
-        )
+def booked_counts(housing: Housing, *, start: date, end: date) -> dict[date, int]:
+    """Places taken each night of [start, end) that has any: one query."""
+    rows = (
+        BookedNight.objects.filter(housing=housing, night__gte=start, night__lt=end)
+        .order_by()
+        .values("night")
+        .annotate(taken=Count("id"))
+        .values_list("night", "taken")
     )
+    return dict(rows)
+
+
+def housing_fewest_free(housing: Housing, *, start: date, end: date) -> tuple[date | None, int]:
+    """The night of [start, end) with the fewest free places (the earliest of equals) and how
+    many it has; (None, capacity) when no night is taken."""
+    counts = booked_counts(housing, start=start, end=end)
+    if not counts:
+        return None, housing.capacity
+    night = min(counts, key=lambda day: (-counts[day], day))
+    return night, max(housing.capacity - counts[night], 0)
+
+
+def housing_cover(housing: Housing, *, start: date, end: date) -> HousingCover:
+    """A night is taken when all its places are: a promise needs one free place a night."""
+    counts = booked_counts(housing, start=start, end=end)
+    booked = {night for night, taken in counts.items() if taken >= housing.capacity}
     periods = list(housing.periods.filter(end__gt=start, start__lt=end))
     best: tuple[date, date] | None = None
     run_start: date | None = None
@@ -131,8 +152,9 @@ def housing_cover(housing: Housing, *, start: date, end: date) -> HousingCover:
 
 @dataclass
 class CalendarDay:
-    """One night of a housing's month: "free", "full" or "closed", the places left, and the
-    names an agent sees (guests, pending requests) or the candidate's own pending request."""
+    """One night of a housing's month: "free", "full" or "closed", the places left of
+    `capacity`, and the names an agent sees (guests, pending requests) or the candidate's own
+    pending request."""
 
     day: date
     state: str
@@ -140,6 +162,7 @@ class CalendarDay:
     pending: list[str]
     guests: list[str]
     mine_pending: bool = False
+    capacity: int = 1
 
     @property
     def css_state(self) -> str:
@@ -172,15 +195,13 @@ def housing_months(
     start = first.replace(day=1)
     end = month_add(start, count)
     periods = list(housing.periods.filter(end__gt=start, start__lt=end))
-    booked = {
-        night: booking
-        for night, booking in (
-            (row.night, row.booking)
-            for row in BookedNight.objects.filter(
-                housing=housing, night__gte=start, night__lt=end
-            ).select_related("booking__professional")
-        )
-    }
+    booked: dict[date, list[Booking]] = {}
+    for row in (
+        BookedNight.objects.filter(housing=housing, night__gte=start, night__lt=end)
+        .select_related("booking__professional")
+        .order_by("night", "place__number")
+    ):
+        booked.setdefault(row.night, []).append(row.booking)
     pending = list(
         Booking.objects.filter(
             housing=housing, status=BookingStatus.REQUESTED, start__lt=end, end__gt=start
@@ -195,19 +216,24 @@ def housing_months(
         day = month_start
         while day < next_month:
             asked = [b for b in pending if b.start <= day < b.end]
-            if day in booked:
+            guests = booked.get(day, [])
+            free = max(housing.capacity - len(guests), 0)
+            if guests and not free:
                 state, places = "full", 0
             elif any(p.start <= day < p.end for p in periods):
-                state, places = "free", housing.capacity
+                state, places = "free", free
             else:
                 state, places = "closed", 0
+            # A guest with two places is named once.
+            names = list(dict.fromkeys(_person(b.professional) for b in guests))
             days.append(
                 CalendarDay(
                     day=day,
                     state=state,
                     places=places,
+                    capacity=housing.capacity,
                     pending=[_person(b.professional) for b in asked] if agent else [],
-                    guests=[_person(booked[day].professional)] if agent and day in booked else [],
+                    guests=names if agent else [],
                     mine_pending=any(b.professional_id == viewer_pk for b in asked),
                 )
             )
@@ -577,3 +603,35 @@ def welcome_figures(*, today: date | None = None) -> dict[str, int]:
         .distinct()
         .count(),
     }
+
+
+def bookings_of(user: User | AnonymousUser, *, housing: Housing) -> list[Booking]:
+    """The user's requests of a housing that are not over, soonest first (its page lists them
+    with their places and, for a semester, the rent)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Booking.objects.filter(
+            professional=user, housing=housing, end__gte=timezone.localdate()
+        ).select_related("housing")
+    )
+
+
+@dataclass(frozen=True)
+class SemesterRent:
+    months: int
+    monthly: int
+
+    @property
+    def total(self) -> int:
+        return self.months * self.monthly
+
+
+def semester_rent(housing: Housing, *, today: date | None = None) -> SemesterRent | None:
+    """What a place costs for the next semester (monthly rent × its months, 6 by default);
+    None for a free housing."""
+    if housing.is_free or housing.monthly_rent is None:
+        return None
+    [semester] = semesters_upcoming(today=today or timezone.localdate(), count=1)
+    months = (semester.end.year - semester.start.year) * 12 + semester.end.month
+    return SemesterRent(months=months - semester.start.month, monthly=housing.monthly_rent)

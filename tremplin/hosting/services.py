@@ -9,24 +9,31 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tremplin.accounts.models import User
 from tremplin.core.emails import email_send
 from tremplin.core.images import image_clean
 from tremplin.hosting import selectors
 from tremplin.hosting.dates import date_range_text
+from tremplin.hosting.semesters import semester_containing
 from tremplin.hosting.models import (
+    MAX_HOUSING_PLACES,
     MAX_STAY_NIGHTS,
+    PLACES_REFUSAL,
     Activity,
     BookedNight,
     Booking,
     BookingStatus,
     Housing,
     HousingPeriod,
+    HousingPlace,
     InstallationCheck,
     LocalAid,
     OfferSupport,
@@ -117,6 +124,8 @@ def territory_photo_add(
 
 
 def housing_save(*, housing: Housing, by: User) -> Housing:
+    """Save a housing and its places: a capacity of 1 to 50, never below the places booked on
+    a night to come."""
     area = selectors.collectivity_communes(housing.organisation)
     if housing.commune_id and area.exists() and not area.filter(pk=housing.commune_id).exists():
         raise ValidationError(
@@ -127,8 +136,80 @@ def housing_save(*, housing: Housing, by: User) -> Housing:
     elif housing.monthly_rent is None:
         raise ValidationError({"monthly_rent": _("Indiquez le loyer, ou cochez « gratuit ».")})
     housing.full_clean()
-    housing.save()
+    with transaction.atomic():
+        if housing.pk is not None:
+            # Serialises with the acceptances of this housing (booking_accept locks it too).
+            Housing.objects.select_for_update().filter(pk=housing.pk).first()
+        housing.save()
+        housing_places_sync(housing=housing)
     return housing
+
+
+def housing_places_sync(*, housing: Housing) -> None:
+    """Make the housing's place rows 1..capacity. Places above a lowered capacity are removed
+    after their nights to come move to a free place within it; refused when some night to come
+    has more guests than the new capacity. Their past nights move when a place is free that
+    night, otherwise they are dropped (the bookings stay)."""
+    capacity = housing.capacity
+    if not 1 <= capacity <= MAX_HOUSING_PLACES:
+        raise ValidationError({"capacity": PLACES_REFUSAL})
+    _places_ensure(housing)
+    removed = list(housing.places.filter(number__gt=capacity))
+    if not removed:
+        return
+    today = timezone.localdate()
+    nights = BookedNight.objects.filter(housing=housing)
+    busiest = (
+        nights.filter(night__gte=today)
+        .values("night")
+        .annotate(guests=Count("id"))
+        .order_by("-guests", "night")
+        .first()
+    )
+    if busiest is not None and busiest["guests"] > capacity:
+        raise ValidationError(
+            {
+                "capacity": ngettext(
+                    "Impossible de passer à %(capacity)s place : %(guests)s places sont "
+                    "réservées la nuit du %(night)s.",
+                    "Impossible de passer à %(capacity)s places : %(guests)s places sont "
+                    "réservées la nuit du %(night)s.",
+                    capacity,
+                )
+                % {
+                    "capacity": capacity,
+                    "guests": busiest["guests"],
+                    "night": date_format(busiest["night"], "j F Y"),
+                }
+            }
+        )
+    kept = {place.number: place for place in housing.places.filter(number__lte=capacity)}
+    moving = list(nights.filter(place__in=removed).order_by("night"))
+    taken: dict[date, set[int]] = {}
+    for night, number in nights.filter(
+        night__in={row.night for row in moving}, place__number__lte=capacity
+    ).values_list("night", "place__number"):
+        taken.setdefault(night, set()).add(number)
+    for row in moving:
+        free = [n for n in sorted(kept) if n not in taken.get(row.night, set())]
+        if free:
+            taken.setdefault(row.night, set()).add(free[0])
+            row.place = kept[free[0]]
+            row.save(update_fields=["place"])
+        else:  # a past night beyond the new capacity (nights to come were checked above)
+            row.delete()
+    HousingPlace.objects.filter(pk__in=[place.pk for place in removed]).delete()
+
+
+def _places_ensure(housing: Housing) -> None:
+    """Create the missing places 1..capacity; a concurrent creation of the same rows is ignored
+    (ON CONFLICT DO NOTHING / INSERT OR IGNORE), so two transactions may both call it."""
+    have = set(housing.places.values_list("number", flat=True))
+    missing = [n for n in range(1, housing.capacity + 1) if n not in have]
+    if missing:
+        HousingPlace.objects.bulk_create(
+            [HousingPlace(housing=housing, number=n) for n in missing], ignore_conflicts=True
+        )
 
 
 def period_add(*, housing: Housing, start: date, end: date) -> HousingPeriod:
@@ -141,18 +222,67 @@ def period_add(*, housing: Housing, start: date, end: date) -> HousingPeriod:
     return HousingPeriod.objects.create(housing=housing, start=start, end=end)
 
 
+def _free_places_check(housing: Housing, *, start: date, end: date, places: int) -> None:
+    """Refuse when some night of [start, end) has fewer than `places` places free."""
+    night, free = selectors.housing_fewest_free(housing, start=start, end=end)
+    if night is None or free >= places:
+        return
+    if free <= 0:
+        raise ValidationError(_("Le logement est déjà réservé sur une partie de ces dates."))
+    raise ValidationError(
+        ngettext(
+            "Il ne reste que %(free)s place libre la nuit du %(night)s : demandez-en moins "
+            "ou choisissez d’autres dates.",
+            "Il ne reste que %(free)s places libres la nuit du %(night)s : demandez-en moins "
+            "ou choisissez d’autres dates.",
+            free,
+        )
+        % {"free": free, "night": date_format(night, "j F Y")}
+    )
+
+
 def booking_request(
-    *, housing: Housing, professional: User, start: date, end: date, stay: Stay | None = None
+    *,
+    housing: Housing,
+    professional: User,
+    start: date,
+    end: date,
+    places: int = 1,
+    stay: Stay | None = None,
+    semester: bool = False,
 ) -> Booking:
-    """Ask for the housing from `start` (arrival) to `end` (departure). Refused: dates in the
-    past or out of order, outside the housing's open periods, already taken, or asked twice."""
+    """Ask for `places` places of the housing from `start` (arrival) to `end` (departure).
+    Refused: dates in the past or out of order, outside the housing's open periods, fewer
+    places free than asked on some night, or asked twice. With `semester`, start and end are
+    a configured semester's bounds (semesters.py), the semester has not started and the
+    discovery stays' length limit does not apply; a housing whose agents chose it accepts such
+    a request at once (`Housing.semester_auto_accept`), or refuses it with nothing written."""
     if end <= start:
         raise ValidationError(_("La date de départ doit suivre la date d’arrivée."))
-    if start < timezone.localdate():
-        raise ValidationError(_("La date d’arrivée est passée."))
-    if (end - start).days > MAX_STAY_NIGHTS:
+    today = timezone.localdate()
+    if semester:
+        bounds = semester_containing(start)
+        if (bounds.start, bounds.end) != (start, end):
+            raise ValidationError(_("Choisissez un semestre entier."))
+        if start <= today:
+            raise ValidationError(_("Ce semestre a déjà commencé."))
+    else:
+        if start < today:
+            raise ValidationError(_("La date d’arrivée est passée."))
+        if (end - start).days > MAX_STAY_NIGHTS:
+            raise ValidationError(
+                _("Un séjour découverte dure %(max)s nuits au plus.") % {"max": MAX_STAY_NIGHTS}
+            )
+    if not 1 <= places <= MAX_HOUSING_PLACES:
+        raise ValidationError(_("Demandez de 1 à 50 places."))
+    if places > housing.capacity:
         raise ValidationError(
-            _("Un séjour découverte dure %(max)s nuits au plus.") % {"max": MAX_STAY_NIGHTS}
+            ngettext(
+                "Ce logement compte %(count)s place.",
+                "Ce logement compte %(count)s places.",
+                housing.capacity,
+            )
+            % {"count": housing.capacity}
         )
     if not housing.periods.filter(start__lte=start, end__gte=end).exists():
         raise ValidationError(
@@ -167,48 +297,100 @@ def booking_request(
     )
     if mine.exists():
         raise ValidationError(_("Vous avez déjà demandé ce logement pour ces dates."))
-    if BookedNight.objects.filter(housing=housing, night__gte=start, night__lt=end).exists():
-        raise ValidationError(_("Le logement est déjà réservé sur une partie de ces dates."))
-    booking = Booking.objects.create(
-        housing=housing, professional=professional, start=start, end=end, stay=stay
-    )
+    auto = semester and housing.semester_auto_accept
+    with transaction.atomic():
+        if auto:
+            # Read the free places under the housing's lock: concurrent requests wait here.
+            Housing.objects.select_for_update().filter(pk=housing.pk).first()
+        _free_places_check(housing, start=start, end=end, places=places)
+        booking = Booking.objects.create(
+            housing=housing,
+            professional=professional,
+            start=start,
+            end=end,
+            stay=stay,
+            places=places,
+            is_semester=semester,
+        )
+        if auto:
+            # Inside the request's transaction: refused, the request is not written either.
+            booking = booking_accept(booking=booking, by=None, notify=False)
     for email in housing.organisation.member_emails():
         email_send(
             to=email,
             template="hosting/emails/booking_requested",
             context={
                 "booking": booking,
+                "accepted": auto,
                 "link": _url("hosting:manage", pk=housing.organisation_id),
             },
             key=f"booking-{booking.pk}-requested-{email}",
         )
+    if auto:
+        _booking_notify(booking)
     return booking
 
 
-def booking_accept(*, booking: Booking, by: User) -> Booking:
-    """Accept a request. The nights are inserted under a unique constraint: of two overlapping
-    requests accepted at the same moment, the database keeps one and the other is refused."""
+def booked_nights_plan(*, booking: Booking) -> list[BookedNight] | None:
+    """The places a booking takes each night, not yet saved: for each night the first free
+    places in one order — places free on the most of its nights first, then by number — so a
+    guest keeps the same place all along when one is. None when some night lacks places."""
+    housing = booking.housing
+    _places_ensure(housing)
+    places = list(housing.places.filter(number__lte=housing.capacity))
+    nights = booking.nights()
+    taken: dict[int, set[date]] = {place.pk: set() for place in places}
+    for place_id, night in BookedNight.objects.filter(
+        place__in=places, night__gte=booking.start, night__lt=booking.end
+    ).values_list("place_id", "night"):
+        taken[place_id].add(night)
+    order = sorted(places, key=lambda place: (len(taken[place.pk]), place.number))
+    plan = []
+    for night in nights:
+        free = [place for place in order if night not in taken[place.pk]][: booking.places]
+        if len(free) < booking.places:
+            return None
+        plan += [
+            BookedNight(housing=housing, place=place, night=night, booking=booking)
+            for place in free
+        ]
+    return plan
+
+
+def booking_accept(*, booking: Booking, by: User | None, notify: bool = True) -> Booking:
+    """Accept a request (`by` None: accepted automatically, a semester request). Each night
+    takes free places under a unique constraint per place and night: of requests accepted at
+    the same moment, the database keeps those that fit and refuses the others."""
+    if booking.housing.capacity == 1:
+        refusal = _(
+            "Impossible d’accepter : ces dates chevauchent un séjour déjà accepté dans ce logement."
+        )
+    else:
+        refusal = _(
+            "Impossible d’accepter : il n’y a plus assez de places libres sur ces dates dans ce "
+            "logement."
+        )
     try:
         with transaction.atomic():
-            booking = Booking.objects.select_for_update().get(pk=booking.pk)
+            booking = Booking.objects.select_for_update().select_related("housing").get(
+                pk=booking.pk
+            )
             if booking.status != BookingStatus.REQUESTED:
                 raise ValidationError(_("Cette demande a déjà été traitée."))
-            BookedNight.objects.bulk_create(
-                [
-                    BookedNight(housing_id=booking.housing_id, night=night, booking=booking)
-                    for night in booking.nights()
-                ]
-            )
+            # One acceptance at a time per housing on PostgreSQL (SQLite's IMMEDIATE
+            # transactions already write one at a time): each sees the places the others took.
+            booking.housing = Housing.objects.select_for_update().get(pk=booking.housing_id)
+            plan = booked_nights_plan(booking=booking)
+            if plan is None:
+                raise ValidationError(refusal)
+            BookedNight.objects.bulk_create(plan)
             booking.status = BookingStatus.ACCEPTED
             booking.decided_at = timezone.now()
             booking.save(update_fields=["status", "decided_at"])
     except IntegrityError:
-        raise ValidationError(
-            _(
-                "Impossible d’accepter : ces dates chevauchent un séjour déjà accepté dans ce logement."
-            )
-        ) from None
-    _booking_notify(booking)
+        raise ValidationError(refusal) from None
+    if notify:
+        _booking_notify(booking)
     return booking
 
 

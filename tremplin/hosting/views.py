@@ -31,6 +31,7 @@ from tremplin.hosting.forms import (
 from tremplin.hosting.ics import stay_ics
 from tremplin.hosting.models import (
     Activity,
+    BookingStatus,
     Housing,
     InstallationCheck,
     Stay,
@@ -145,6 +146,8 @@ def _housing_page(
             "next_month": f"{month_add(first, CALENDAR_MONTHS):%Y-%m}",
             "period_form": PeriodForm() if agent else None,
             "booking_form": None if agent else booking_form,
+            "my_bookings": [] if agent else selectors.bookings_of(request.user, housing=housing),
+            "semester_rent": selectors.semester_rent(housing),
         },
         status=400 if booking_form is not None and booking_form.is_bound else 200,
     )
@@ -167,20 +170,24 @@ def booking_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = BookingForm(request.POST)
     if form.is_valid():
         try:
-            services.booking_request(
+            booking = services.booking_request(
                 housing=housing,
                 professional=request.user,
                 start=form.cleaned_data["start"],
                 end=form.cleaned_data["end"],
+                places=form.cleaned_data["places"],
+                semester=form.cleaned_data["semester"],
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                _("Demande envoyée pour « %(name)s » : la collectivité vous répondra par e-mail.")
-                % {"name": housing.name},
-            )
+            if booking.status == BookingStatus.ACCEPTED:
+                done = _("Réservation acceptée pour « %(name)s » : vous recevez la confirmation.")
+            else:
+                done = _(
+                    "Demande envoyée pour « %(name)s » : la collectivité vous répondra par e-mail."
+                )
+            messages.success(request, done % {"name": housing.name})
             offer = Offer.objects.published().filter(pk=form.cleaned_data["annonce"] or 0).first()
             return redirect(offer or housing)
     return _housing_page(request, housing, booking_form=form)

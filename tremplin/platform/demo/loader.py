@@ -14,6 +14,7 @@ from django.utils import timezone
 from tremplin.accounts.models import User
 from tremplin.accounts.services import professional_profile_save
 from tremplin.hosting import selectors
+from tremplin.hosting import services as hosting_services
 from tremplin.hosting.models import (
     Activity,
     BookedNight,
@@ -298,6 +299,7 @@ def _welcomes(
                     "is_demo": True,
                 },
             )
+            hosting_services.housing_places_sync(housing=housing)
             start = today - timedelta(days=lodging.opens)
             end = max(today + timedelta(days=lodging.closes), semester_end + timedelta(days=1))
             period = housing.periods.order_by("pk").first() or HousingPeriod(housing=housing)
@@ -436,16 +438,11 @@ def _booking(*, stay: Stay, housing: Housing) -> None:
     booking.save()
     stay.bookings.exclude(pk=booking.pk).delete()
     BookedNight.objects.filter(booking=booking).delete()
-    taken = BookedNight.objects.filter(housing=housing, night__gte=stay.start, night__lt=stay.end)
-    if taken.exists():
+    plan = hosting_services.booked_nights_plan(booking=booking)
+    if plan is None:
         booking.status, booking.decided_at = BookingStatus.REQUESTED, None
     else:
-        BookedNight.objects.bulk_create(
-            [
-                BookedNight(housing=housing, night=night, booking=booking)
-                for night in booking.nights()
-            ]
-        )
+        BookedNight.objects.bulk_create(plan)
         booking.status = BookingStatus.ACCEPTED
         booking.decided_at = booking.decided_at or timezone.now()
     booking.save(update_fields=["status", "decided_at"])
