@@ -222,18 +222,19 @@ def test_it_never_takes_the_nights_someone_booked(communes, monkeypatch):
     hers = Booking.objects.create(housing=housing, professional=lea, start=stay.start,
                                   end=stay.start + timedelta(days=3),
                                   status=BookingStatus.ACCEPTED)  # fmt: skip
-    place = housing.places.get(number=1)
+    # Every place of the housing taken on those nights (a free place would do for the demo).
     BookedNight.objects.bulk_create(
         [
             BookedNight(housing=housing, place=place, night=night, booking=hers)
             for night in hers.nights()
+            for place in housing.places.all()
         ]
     )
 
     load_demo(monkeypatch)
 
     assert stay.bookings.get().status == BookingStatus.REQUESTED
-    assert hers.booked_nights.count() == 3
+    assert hers.booked_nights.count() == 3 * housing.capacity
     assert not BookedNight.objects.filter(booking__stay=stay).exists()
 
 

@@ -372,9 +372,7 @@ def booking_accept(*, booking: Booking, by: User | None, notify: bool = True) ->
         )
     try:
         with transaction.atomic():
-            booking = Booking.objects.select_for_update().select_related("housing").get(
-                pk=booking.pk
-            )
+            booking = Booking.objects.select_for_update().get(pk=booking.pk)
             if booking.status != BookingStatus.REQUESTED:
                 raise ValidationError(_("Cette demande a déjà été traitée."))
             # One acceptance at a time per housing on PostgreSQL (SQLite's IMMEDIATE
