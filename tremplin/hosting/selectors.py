@@ -635,3 +635,61 @@ def semester_rent(housing: Housing, *, today: date | None = None) -> SemesterRen
     [semester] = semesters_upcoming(today=today or timezone.localdate(), count=1)
     months = (semester.end.year - semester.start.year) * 12 + semester.end.month
     return SemesterRent(months=months - semester.start.month, monthly=housing.monthly_rent)
+
+
+# The housings API -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FreeHousing:
+    housing: Housing
+    free_places: int  # free every night of the range: the capacity less the busiest night
+
+
+def housings_free(
+    *,
+    start: date,
+    end: date,
+    places: int = 1,
+    commune: str = "",
+    departement: str = "",
+    epci: str = "",
+) -> list[FreeHousing]:
+    """Housings of verified collectivités open the whole range [start, end) — one period
+    covering it, as a booking needs — with at least `places` places free every night of it,
+    by commune (its arrondissements included), département or EPCI: two queries."""
+    housings = (
+        Housing.objects.filter(
+            organisation__category=OrganisationCategory.COLLECTIVITY,
+            organisation__status=OrganisationStatus.VERIFIED,
+            periods__start__lte=start,
+            periods__end__gte=end,
+        )
+        .select_related("commune__departement", "organisation")
+        .order_by("commune__name", "name", "pk")
+        .distinct()
+    )
+    if commune:
+        housings = housings.filter(Q(commune_id=commune) | Q(commune__city_id=commune))
+    if departement:
+        housings = housings.filter(commune__departement_id=departement)
+    if epci:
+        housings = housings.filter(commune__epci_id=epci)
+    found = list(housings)
+    busiest: dict[int, int] = {}
+    for housing_id, _night, taken in (
+        BookedNight.objects.filter(
+            housing__in=[housing.pk for housing in found], night__gte=start, night__lt=end
+        )
+        .order_by()
+        .values("housing_id", "night")
+        .annotate(taken=Count("id"))
+        .values_list("housing_id", "night", "taken")
+    ):
+        busiest[housing_id] = max(busiest.get(housing_id, 0), taken)
+    result = []
+    for housing in found:
+        free = max(housing.capacity - busiest.get(housing.pk, 0), 0)
+        if free >= places:
+            result.append(FreeHousing(housing=housing, free_places=free))
+    return result
