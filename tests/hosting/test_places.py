@@ -143,11 +143,11 @@ class TestPlacesPerNight:
 
     def test_it_refuses_more_places_than_the_housing_has(self):
         housing = HousingFactory(capacity=2)
-        with pytest.raises(ValidationError, match="Ce logement compte 2 places."):
+        with pytest.raises(ValidationError, match="Ce logement compte 2 places"):
             services.booking_request(
                 housing=housing, professional=UserFactory(), start=day(3), end=day(6), places=3
             )
-        with pytest.raises(ValidationError, match="Demandez de 1 à 50 places."):
+        with pytest.raises(ValidationError, match="Demandez de 1 à 50 places"):
             services.booking_request(
                 housing=housing, professional=UserFactory(), start=day(3), end=day(6), places=0
             )
@@ -223,7 +223,7 @@ class TestSemesters:
     def test_a_semester_needs_its_exact_bounds(self):
         housing = house(places=2)
         semester = next_semester()
-        with pytest.raises(ValidationError, match="Choisissez un semestre entier."):
+        with pytest.raises(ValidationError, match="Choisissez un semestre entier"):
             services.booking_request(
                 housing=housing,
                 professional=UserFactory(),
@@ -238,7 +238,7 @@ class TestSemesters:
         today = timezone.localdate()
         current = today.replace(day=1)
         following = (current + timedelta(days=32)).replace(day=1)
-        with pytest.raises(ValidationError, match="Ce semestre a déjà commencé."):
+        with pytest.raises(ValidationError, match="Ce semestre a déjà commencé"):
             services.booking_request(
                 housing=HousingFactory(),
                 professional=UserFactory(),

@@ -119,9 +119,7 @@ def _range(filters: HousingQuery) -> tuple[date, date, str | None]:
     if filters.au <= filters.du:
         raise HttpError(422, _("au (le départ) doit suivre du (l’arrivée)."))
     if (filters.au - filters.du).days > MAX_RANGE_NIGHTS:
-        raise HttpError(
-            422, _("Une période de %(max)s nuits au plus.") % {"max": MAX_RANGE_NIGHTS}
-        )
+        raise HttpError(422, _("Une période de %(max)s nuits au plus.") % {"max": MAX_RANGE_NIGHTS})
     return filters.du, filters.au, None
 
 
@@ -150,7 +148,9 @@ def housings_search(request: HttpRequest, filters: Query[HousingQuery]) -> dict:
     start, end, key = _range(filters)
     commune = filters.commune.strip()
     if commune and not Commune.objects.filter(insee=commune).exists():
-        raise HttpError(422, _("Aucune commune n’a le code INSEE « %(code)s ».") % {"code": commune})
+        raise HttpError(
+            422, _("Aucune commune n’a le code INSEE « %(code)s ».") % {"code": commune}
+        )
     found = selectors.housings_free(
         start=start,
         end=end,

@@ -240,9 +240,7 @@ class Booking(models.Model):
     )
     start = models.DateField(_("arrivée"))
     end = models.DateField(_("départ"))
-    places = models.PositiveSmallIntegerField(
-        _("places"), default=1, validators=_places_validators
-    )
+    places = models.PositiveSmallIntegerField(_("places"), default=1, validators=_places_validators)
     # A whole university semester (semesters.py): start and end are its bounds.
     is_semester = models.BooleanField(_("semestre entier"), default=False)
     status = models.CharField(

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from tremplin.accounts.models import User
 from tremplin.hosting.dates import month_add, month_text
-from tremplin.hosting.semesters import semesters_upcoming
 from tremplin.hosting.models import (
     Activity,
     BookedNight,
@@ -24,6 +23,7 @@ from tremplin.hosting.models import (
     SupportStatus,
     TerritoryPage,
 )
+from tremplin.hosting.semesters import semesters_upcoming
 from tremplin.offers.models import Offer
 from tremplin.offers.search import distance_expression
 from tremplin.organisations.models import (

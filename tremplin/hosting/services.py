@@ -22,7 +22,6 @@ from tremplin.core.emails import email_send
 from tremplin.core.images import image_clean
 from tremplin.hosting import selectors
 from tremplin.hosting.dates import date_range_text
-from tremplin.hosting.semesters import semester_containing
 from tremplin.hosting.models import (
     MAX_HOUSING_PLACES,
     MAX_STAY_NIGHTS,
@@ -45,6 +44,7 @@ from tremplin.hosting.models import (
     TerritoryPhoto,
     offer_stay_dates,
 )
+from tremplin.hosting.semesters import semester_containing
 from tremplin.offers.events import offer_event_emit
 from tremplin.offers.models import Offer, OfferEventKind, OfferStatus
 from tremplin.organisations.models import Organisation
