@@ -40,6 +40,7 @@ class OrganisationType(models.TextChoices):
     DEPARTEMENT = "departement", _("Département")
     REGION = "region", _("Région")
     ARS = "ars", _("Agence régionale de santé (ARS)")
+    DMG = "dmg", _("Département de médecine générale (DMG)")
     CPTS = "cpts", _("Communauté professionnelle territoriale de santé (CPTS)")
     ORDRE = "ordre", _("Ordre professionnel")
     OTHER_PARTNER = "autre_partenaire", _("Autre partenaire")
@@ -65,6 +66,13 @@ TERRITORY_CODE_SHAPES: "dict[str, tuple[str, Promise]]" = {
         _("code de département (ex. 23, 2A, 974)"),
     ),
     OrganisationType.REGION: (r"^\d{2}$", _("code INSEE de région, 2 chiffres")),
+    # The coordination of terrains de stage (juniors) reads an ARS's région and a DMG's
+    # département.
+    OrganisationType.ARS: (r"^\d{2}$", _("code INSEE de région, 2 chiffres")),
+    OrganisationType.DMG: (
+        r"^(\d{2}|2A|2B|97\d)$",
+        _("code de département (ex. 23, 2A, 974)"),
+    ),
 }
 
 
