@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "tremplin.offers",
     "tremplin.applications",
     "tremplin.hosting",
+    "tremplin.juniors",
     "tremplin.matching",
     "tremplin.syndication",
     "tremplin.api",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("accueil/", include("tremplin.hosting.urls")),
     # The funnel of a health organisation or a collectivité (hosting/funnel.py).
     path("resultats/", include("tremplin.hosting.urls_funnel")),
+    path("terrains-de-stage/", include("tremplin.juniors.urls")),
     # Feeds, sitemap.xml, robots.txt, partners (diffusion/), API tokens, alerts (alertes/).
     path("", include("tremplin.syndication.urls")),
     path("langue/", login_not_required(set_language), name="set_language"),

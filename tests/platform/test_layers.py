@@ -22,6 +22,7 @@ LAYERS = [
     "offers",
     "applications",
     "hosting",
+    "juniors",
     "matching",
     "syndication",
     "api",

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from tremplin.accounts.models import User
 from tremplin.applications import selectors as applications
 from tremplin.hosting import selectors as hosting
+from tremplin.juniors.permissions import COORDINATION_TYPES
 from tremplin.offers import selectors as offers
 from tremplin.organisations import selectors as organisations
 from tremplin.organisations.models import Organisation
@@ -94,6 +95,12 @@ def _professional_section(counts: dict[str, int]) -> Section:
                 view_names=("hosting:stays", "hosting:stay"),
             ),
             Entry(
+                _("Terrains de stage"),
+                reverse("juniors:terrains"),
+                hint=_("Docteurs juniors : les terrains, leurs semestres et leurs logements."),
+                view_names=("juniors:terrains", "juniors:terrain"),
+            ),
+            Entry(
                 _("Mes alertes"),
                 reverse("syndication:alerts"),
                 hint=_("Les recherches dont les nouvelles annonces vous sont envoyées."),
@@ -150,6 +157,15 @@ def _health_section(members_of: list[Organisation], counts: dict[str, int]) -> S
     several = len(members_of) > 1
     entries += [
         Entry(
+            _("Terrains de stage") + (f" — {organisation.name}" if several else ""),
+            reverse("juniors:manage", kwargs={"pk": organisation.pk}),
+            hint=_("Vos terrains pour les docteurs juniors : maîtres de stage, semestres."),
+            view_names=("juniors:manage", "juniors:create", "juniors:edit"),
+        )
+        for organisation in members_of
+    ]
+    entries += [
+        Entry(
             _("Résultats") + (f" — {organisation.name}" if several else ""),
             reverse("funnel:funnel", kwargs={"pk": organisation.pk}),
             hint=_("De la vue à l’installation : vues, candidatures, séjours, installations."),
@@ -201,6 +217,23 @@ def _collectivity_section(agent_of: list[Organisation], counts: dict[str, int]) 
                 hint=_("Les membres, les invitations et la vérification de la collectivité."),
             ),
         ]
+        if organisation.type in COORDINATION_TYPES:
+            entries.append(
+                Entry(
+                    _("Coordination des terrains de stage") + suffix,
+                    reverse("juniors:coordination", kwargs={"pk": organisation.pk}),
+                    hint=_("Par département : terrains, places, logements, intérêts ; CSV."),
+                    view_names=("juniors:coordination",),
+                )
+            )
+        else:
+            entries.append(
+                Entry(
+                    _("Loger un docteur junior") + suffix,
+                    reverse("juniors:terrains"),
+                    hint=_("Proposer un logement à un terrain de stage pour un semestre."),
+                )
+            )
     title = _("Mon territoire") if not several else _("Mes territoires")
     return Section(role=Role.COLLECTIVITY, title=title, entries=entries, organisations=agent_of)
 
