@@ -104,5 +104,6 @@ class TerrainFilterForm(BaseForm):
             ("", _("Tous les départements"))
         ] + [(d.code, f"{d.name} ({d.code})") for d in departements]
         cast(forms.ChoiceField, self.fields["semestre"]).choices = [
-            ("", _("Tous les semestres"))
-        ] + _semester_choices(semesters)
+            ("", _("Tous les semestres")),
+            *_semester_choices(semesters),
+        ]

@@ -168,7 +168,7 @@ def book(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def housing_attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    terrain, member = get_terrain_for_viewer(request.user, pk)
+    terrain, _member = get_terrain_for_viewer(request.user, pk)
     housings = selectors.housings_attachable(user=request.user, terrain=terrain)
     form = AttachForm(request.POST, housings=housings, semesters=terrain.semester_list())
     if form.is_valid():
