@@ -110,7 +110,7 @@ def test_another_agent_cannot_attach_or_withdraw_a_housing(client):
     link = services.terrain_housing_attach(
         terrain=terrain, semester=next_semester(), housing=housing, by=agent
     )
-    other_housing, other = semester_housing()
+    _other_housing, other = semester_housing()
     client.force_login(other)
     client.post(
         reverse("juniors:housing_attach", args=[terrain.pk]),

@@ -56,7 +56,7 @@ def test_the_database_refuses_21_places_too():
 def test_it_refuses_a_semester_already_started():
     terrain, member = _draft(places=1)
     started = semester_containing(date.today())
-    with pytest.raises(ValidationError, match="Ce semestre a déjà commencé."):
+    with pytest.raises(ValidationError, match=r"Ce semestre a déjà commencé\."):
         services.terrain_save(terrain=terrain, semesters=[started], by=member)
     assert not Terrain.objects.exists()
 
