@@ -23,6 +23,7 @@ from tremplin.hosting.models import (
     StayFeedback,
     TerritoryPage,
 )
+from tremplin.juniors.models import Supervisor, Terrain, TerrainHousing, TerrainSemester
 from tremplin.offers.models import Offer, OfferEvent
 from tremplin.organisations.models import Membership, Organisation
 from tremplin.territories.models import Commune
@@ -42,7 +43,8 @@ STORY_COMMUNES = [
 # Every table the story writes to: what "loading twice changes nothing" counts.
 STORY_MODELS = [User, Organisation, Membership, Offer, OfferEvent, TerritoryPage, LocalAid,
                 Housing, HousingPeriod, Activity, OfferSupport, Stay, Booking, BookedNight,
-                StayFeedback, InstallationCheck]  # fmt: skip
+                StayFeedback, InstallationCheck, Terrain, Supervisor, TerrainSemester,
+                TerrainHousing]  # fmt: skip
 
 
 def story_communes_create() -> list[Commune]:

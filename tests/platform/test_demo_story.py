@@ -257,7 +257,7 @@ def test_the_welcome_shows_its_referent_testimonials_and_installation(
     offer = Offer.objects.get(title__startswith="Cherche remplaçant(e) médecin généraliste")
     detail = client.get(offer.get_absolute_url()).content.decode()
     assert "Logement offert par Communauté de communes Creuse Grand Sud" in detail
-    assert Housing.objects.filter(organisation=cc).count() == 2
+    assert Housing.objects.filter(organisation=cc).count() == 3  # with the maison des internes
 
 
 @pytest.mark.django_db
@@ -290,3 +290,21 @@ def test_with_debug_on_it_runs_without_force(settings, monkeypatch):
     load_demo(monkeypatch)
 
     assert User.objects.count() == len(story.PEOPLE)
+
+
+def test_the_story_has_a_terrain_with_a_maison_des_internes_for_the_next_semester(
+    communes, monkeypatch, client
+):
+    from tremplin.hosting.semesters import semesters_upcoming
+    from tremplin.juniors.models import Terrain
+
+    load_demo(monkeypatch)
+
+    terrain = Terrain.objects.get(is_demo=True)
+    semester = semesters_upcoming(today=timezone.localdate(), count=1)[0]
+    link = terrain.housings.get()
+    assert link.semester == semester
+    assert (link.housing.kind, link.housing.capacity, link.housing.is_free) == ("house", 6, False)
+    assert link.housing.periods.filter(start__lte=semester.start, end__gte=semester.end).exists()
+    page = client.get(terrain.get_absolute_url()).content.decode()
+    assert "Maison des internes du Plateau" in page and "120 € par mois" in page

@@ -31,7 +31,15 @@ from tremplin.hosting.models import (
     TerritoryPage,
     offer_stay_dates,
 )
+from tremplin.hosting.semesters import semesters_upcoming
 from tremplin.hosting.services import INSTALLATION_CHECK_MONTHS
+from tremplin.juniors.models import (
+    Supervisor,
+    Terrain,
+    TerrainHousing,
+    TerrainSemester,
+    TerrainStatus,
+)
 from tremplin.offers.events import offer_event_emit
 from tremplin.offers.models import Offer, OfferEventKind, OfferStatus
 from tremplin.offers.services import offer_denormalise
@@ -135,6 +143,8 @@ def demo_story_load(*, users: dict[str, User], today: date | None = None) -> Loa
     offers = _offers(organisations=organisations, communes=communes, today=today)
     housings = _welcomes(users=users, organisations=organisations, communes=communes, today=today)
     _supports(organisations=organisations, offers=offers, housings=housings)
+    _terrains(users=users, organisations=organisations, communes=communes, housings=housings,
+              today=today)  # fmt: skip
     stays = _stays(users=users, organisations=organisations, offers=offers, housings=housings,
                    today=today)  # fmt: skip
     return Loaded(
@@ -293,8 +303,8 @@ def _welcomes(
                     "commune": communes[lodging.insee],
                     "address": lodging.address,
                     "capacity": lodging.capacity,
-                    "is_free": True,
-                    "monthly_rent": None,
+                    "is_free": lodging.monthly_rent is None,
+                    "monthly_rent": lodging.monthly_rent,
                     "description": lodging.description,
                     "is_demo": True,
                 },
@@ -332,6 +342,48 @@ def _welcomes(
             pk__in=activities
         ).delete()
     return housings
+
+
+def _terrains(
+    *,
+    users: dict[str, User],
+    organisations: dict[str, Organisation],
+    communes: dict[str, Commune],
+    housings: dict[str, Housing],
+    today: date,
+) -> None:
+    """The terrains de stage, published, taking the next semester, their housing attached."""
+    semester = semesters_upcoming(today=today, count=1)[0]
+    admins = {place.key: users[place.admin] for place in story.COLLECTIVITIES}
+    for practice in story.TERRAINS:
+        organisation = organisations[practice.organisation]
+        terrain, _created = Terrain.objects.update_or_create(
+            organisation=organisation,
+            name=practice.name,
+            defaults={
+                "commune": communes[practice.insee],
+                "places": practice.places,
+                "transport": practice.transport,
+                "practice": practice.practice,
+                "status": TerrainStatus.PUBLISHED,
+                "is_demo": True,
+            },
+        )
+        terrain.supervisors.all().delete()
+        Supervisor.objects.bulk_create(
+            [
+                Supervisor(terrain=terrain, name=msu.name, speciality=msu.speciality)
+                for msu in practice.supervisors
+            ]
+        )
+        TerrainSemester.objects.get_or_create(terrain=terrain, start=semester.start)
+        housing = housings[practice.housing]
+        TerrainHousing.objects.get_or_create(
+            terrain=terrain,
+            semester_start=semester.start,
+            housing=housing,
+            defaults={"by": admins[practice.collectivity]},
+        )
 
 
 def housing_covers(housing: Housing, *, start: date, end: date) -> bool:

@@ -413,6 +413,7 @@ class Lodging:
     description: str
     opens: int = 200
     closes: int = 365
+    monthly_rent: int | None = None  # None: free
 
 
 @dataclass(frozen=True)
@@ -458,6 +459,11 @@ WELCOMES = [
                     "12 rue Vieille, Aubusson", 4,
                     "Quatre chambres, cuisine et salon partagés : internes et docteurs juniors "
                     "de la Creuse Grand Sud y vivent ensemble le temps d’un semestre."),
+            Lodging("Maison des internes du Plateau", HousingKind.HOUSE, "23079",
+                    "7 rue des Tanneries, Felletin", 6,
+                    "Six chambres à cinq minutes de la MSP, cuisine et jardin partagés : la "
+                    "maison des docteurs juniors du plateau, louée au semestre à petit loyer.",
+                    monthly_rent=120),
         ],
         [
             Outing("Rencontre avec l’équipe de la MSP de Felletin", ActivityKind.HEALTH_MEETING,
@@ -576,4 +582,42 @@ STAYS = [
               Answer.YES, Answer.MAYBE)),
     Visit("ines", "cc_creuse_grand_sud", Dates(semester=True), "Maison des internes d’Aubusson",
           offer="felletin_junior_doctor"),
+]  # fmt: skip
+
+
+# Terrains de stage (docteurs juniors) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Supervision:
+    name: str
+    speciality: str
+
+
+@dataclass(frozen=True)
+class Practice:
+    """A terrain de stage taking the next semester, with `housing` (a Lodging's name) attached
+    to it for that semester by `collectivity`."""
+
+    name: str
+    organisation: str  # a Place key (health)
+    insee: str
+    places: int
+    supervisors: list[Supervision]
+    transport: str
+    practice: str
+    collectivity: str  # a Place key (collectivity)
+    housing: str
+
+
+TERRAINS = [
+    Practice(
+        "Terrain de stage de la MSP du Plateau de Millevaches", "msp_felletin", "23079", 2,
+        [Supervision("Dr Jean Martin", "médecin généraliste, MSU depuis 2019"),
+         Supervision("Dr Anne Roux", "médecin généraliste, gériatrie")],
+        "Car régional vers Aubusson et Limoges ; une voiture est conseillée pour les visites.",
+        "Trois médecins, deux infirmières Asalée, une sage-femme ; un bureau dédié au docteur "
+        "junior, consultations supervisées puis autonomes, visites en EHPAD.",
+        "cc_creuse_grand_sud", "Maison des internes du Plateau",
+    ),
 ]  # fmt: skip
