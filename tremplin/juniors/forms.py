@@ -76,16 +76,17 @@ class SemesterForm(BaseForm):
         return semester
 
 
+class HousingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Housing) -> str:
+        return f"{obj.name} — {obj.commune.name} ({obj.organisation.name})"
+
+
 class AttachForm(SemesterForm):
-    housing = forms.ModelChoiceField(label=_("Logement"), queryset=Housing.objects.none())
+    housing = HousingChoiceField(label=_("Logement"), queryset=Housing.objects.none())
 
     def __init__(self, *args: Any, housings: QuerySet[Housing], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = cast(forms.ModelChoiceField, self.fields["housing"])
-        field.queryset = housings
-        field.label_from_instance = lambda housing: (  # type: ignore[method-assign]
-            f"{housing.name} — {housing.commune.name} ({housing.organisation.name})"
-        )
+        cast(HousingChoiceField, self.fields["housing"]).queryset = housings
 
 
 class TerrainFilterForm(BaseForm):

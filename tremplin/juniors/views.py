@@ -231,7 +231,11 @@ def _edit(request: AuthenticatedHttpRequest, instance: Terrain) -> HttpResponse:
                 messages.success(request, _("Terrain enregistré."))
                 return redirect("juniors:edit", pk=terrain.pk)
         status = 400
-    context = {"organisation": instance.organisation, "form": form, "terrain": instance}
+    context: dict[str, object] = {
+        "organisation": instance.organisation,
+        "form": form,
+        "terrain": instance,
+    }
     if instance.pk:
         context["supervisors"] = instance.supervisors.all()
         context["supervisor_form"] = SupervisorForm()
