@@ -27,6 +27,7 @@ PUBLIC = {
     "offers:search",
     "matching:search",
     "hosting:index",
+    "juniors:terrains",  # the public list of terrains de stage (tests/juniors)
     # The maps' GeoJSON and the commune suggestions (tests/territories): public data.
     "territories:map_departements",
     "territories:commune_suggestions",
