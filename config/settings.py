@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "tremplin.applications",
     "tremplin.hosting",
     "tremplin.juniors",
+    "tremplin.missions",
     "tremplin.matching",
     "tremplin.syndication",
     "tremplin.api",
@@ -329,3 +330,8 @@ LOGGING = {
 SEMESTER_START_MONTHS = tuple(
     int(m) for m in env_list("SEMESTER_START_MONTHS", default=["5", "11"])
 )
+# Missions de solidarité territoriale (tremplin/missions): days a doctor may give per calendar
+# month (a day with any booked slot counts as one), and how long before a slot it may still be
+# cancelled.
+MISSION_MAX_DAYS_PER_MONTH = env_int("MISSION_MAX_DAYS_PER_MONTH", default=2, minimum=1)
+MISSION_CANCEL_HOURS = env_int("MISSION_CANCEL_HOURS", default=48, minimum=0)

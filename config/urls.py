@@ -28,6 +28,7 @@ urlpatterns = [
     path("annonces/", include("tremplin.offers.urls")),
     path("candidatures/", include("tremplin.applications.urls")),
     path("accueil/", include("tremplin.hosting.urls")),
+    path("missions/", include("tremplin.missions.urls")),
     # The funnel of a health organisation or a collectivité (hosting/funnel.py).
     path("resultats/", include("tremplin.hosting.urls_funnel")),
     path("terrains-de-stage/", include("tremplin.juniors.urls")),

@@ -23,6 +23,7 @@ LAYERS = [
     "applications",
     "hosting",
     "juniors",
+    "missions",
     "matching",
     "syndication",
     "api",

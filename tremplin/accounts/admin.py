@@ -10,7 +10,9 @@ from tremplin.core.admin import ModeratorAdmin
 
 class ProfessionalProfileInline(admin.StackedInline):
     model = ProfessionalProfile
+    fk_name = "user"
     extra = 0
+    raw_id_fields = ["rpps_verified_by", "rpps_verified_by_organisation"]
 
     def has_view_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
         return is_moderator(request.user)

@@ -90,6 +90,26 @@ class ProfessionalProfile(models.Model):
     status = models.CharField(_("situation"), max_length=20, choices=ProfessionalStatus.choices)
     # Never displayed publicly; kept for verification by moderators.
     rpps = models.CharField(_("numéro RPPS"), max_length=11, blank=True, validators=[validate_rpps])
+    # Until Pro Santé Connect: a partner organisation (ARS, Ordre) vouches for the RPPS. Any
+    # change of the number clears it (`professional_profile_save`).
+    rpps_verified_at = models.DateTimeField(_("RPPS vérifié le"), null=True, blank=True)
+    rpps_verified_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("RPPS vérifié par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # By name: organisations sits above accounts, so the model is never imported here.
+    rpps_verified_by_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("RPPS vérifié par l’organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -102,6 +122,23 @@ class ProfessionalProfile(models.Model):
 
     def clean(self) -> None:
         self.rpps = normalise_digits(self.rpps)
+
+    @property
+    def rpps_is_verified(self) -> bool:
+        return bool(self.rpps) and self.rpps_verified_at is not None
+
+    def rpps_verify(self, *, by: User, organisation_id: int) -> None:
+        self.rpps_verified_at = timezone.now()
+        self.rpps_verified_by = by
+        self.rpps_verified_by_organisation_id = organisation_id
+        self.save(
+            update_fields=[
+                "rpps_verified_at",
+                "rpps_verified_by",
+                "rpps_verified_by_organisation",
+                "updated_at",
+            ]
+        )
 
 
 class LoginAttempt(models.Model):

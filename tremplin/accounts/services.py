@@ -122,9 +122,14 @@ def login_clear_failures(*, email: str) -> None:
 def professional_profile_save(
     *, user: User, profession: str, status: str, rpps: str = ""
 ) -> ProfessionalProfile:
-    profile, _ = ProfessionalProfile.objects.update_or_create(
-        user=user, defaults={"profession": profession, "status": status, "rpps": rpps}
-    )
+    defaults: dict[str, object] = {"profession": profession, "status": status, "rpps": rpps}
+    previous = ProfessionalProfile.objects.filter(user=user).values_list("rpps", flat=True).first()
+    if previous is not None and previous != rpps:
+        # A verification vouched for one number: another one is not verified.
+        defaults.update(
+            rpps_verified_at=None, rpps_verified_by=None, rpps_verified_by_organisation=None
+        )
+    profile, _ = ProfessionalProfile.objects.update_or_create(user=user, defaults=defaults)
     return profile
 
 

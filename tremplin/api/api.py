@@ -13,6 +13,7 @@ from ninja.openapi.schema import OpenAPISchema
 from tremplin.core.api_params import FRENCH_ERROR_TYPES
 from tremplin.hosting.api import router as hosting_router
 from tremplin.matching.api import router as matching_router
+from tremplin.missions.api import router as missions_router
 from tremplin.offers.api import router as offers_router
 
 # Also adds the token-authenticated writes (POST/PATCH /offers…) to the offers router.
@@ -33,6 +34,7 @@ api.add_router("/", territories_router)
 api.add_router("/", offers_router)
 api.add_router("/", matching_router)
 api.add_router("/", hosting_router)
+api.add_router("/", missions_router)
 api.add_router("/", syndication_router)
 api.exception_handler(RateLimited)(rate_limited)
 

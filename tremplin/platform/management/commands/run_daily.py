@@ -14,6 +14,7 @@ from tremplin.applications.tasks import (
 from tremplin.core.tasks import task_results_prune_old
 from tremplin.hosting.tasks import installation_checks_send
 from tremplin.matching.tasks import matching_matrix_store
+from tremplin.missions.tasks import mission_reminders_send
 from tremplin.offers.tasks import offer_events_dispatch, offers_expire_daily
 from tremplin.platform.tasks import moderation_digest_send
 from tremplin.syndication.tasks import alerts_send_digests, deliveries_send_due, feed_files_generate
@@ -27,6 +28,8 @@ DAILY: "list[Task[[], Any]]" = [
     kept_cvs_purge_old,
     notifications_send_due,
     installation_checks_send,
+    # Missions de solidarité seven days and one day ahead.
+    mission_reminders_send,
     deliveries_send_due,
     alerts_send_digests,
     # After the expiry above: the full feeds written again (their offers and build date).
@@ -43,7 +46,7 @@ DAILY: "list[Task[[], Any]]" = [
 class Command(BaseCommand):
     help = (
         "Queue (or run with --now) the daily jobs: offer expiry and its warnings, anonymisation "
-        "of old applications, offer events left pending, overdue message emails, installation follow-up questions, due "
+        "of old applications, offer events left pending, overdue message emails, installation follow-up questions, mission reminders, due "
         "partner webhooks, alert digests, the full feeds written again, the moderators' digest, the matching matrix stored for every web process, old task results pruned, CVs kept for unfinished applications erased."
     )
 
