@@ -210,7 +210,9 @@ def mission_book(*, slot: MissionSlot, doctor: User, with_housing: bool = False)
                     start=slot.date,
                     end=slot.date + timedelta(days=1),
                 )
-                hosting_services.booking_accept(booking=housing_booking, by=doctor)
+                housing_booking = hosting_services.booking_accept(
+                    booking=housing_booking, by=doctor
+                )
                 booking.housing_booking = housing_booking
                 booking.save(update_fields=["housing_booking"])
     except IntegrityError:

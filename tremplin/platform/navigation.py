@@ -19,7 +19,7 @@ from tremplin.hosting import selectors as hosting
 from tremplin.juniors.permissions import COORDINATION_TYPES
 from tremplin.offers import selectors as offers
 from tremplin.organisations import selectors as organisations
-from tremplin.organisations.models import Organisation
+from tremplin.organisations.models import Organisation, OrganisationType
 
 
 class Role:
@@ -101,6 +101,12 @@ def _professional_section(counts: dict[str, int]) -> Section:
                 view_names=("juniors:terrains", "juniors:terrain"),
             ),
             Entry(
+                _("Mes missions de solidarité"),
+                reverse("missions:mine"),
+                hint=_("Vos jours de mission en zone rouge, leur agenda, leur annulation."),
+                view_names=("missions:mine",),
+            ),
+            Entry(
                 _("Mes alertes"),
                 reverse("syndication:alerts"),
                 hint=_("Les recherches dont les nouvelles annonces vous sont envoyées."),
@@ -166,6 +172,15 @@ def _health_section(members_of: list[Organisation], counts: dict[str, int]) -> S
     ]
     entries += [
         Entry(
+            _("Missions de solidarité") + (f" — {organisation.name}" if several else ""),
+            reverse("missions:sites", kwargs={"pk": organisation.pk}),
+            hint=_("Vos lieux d’accueil en zone rouge, leurs créneaux et leur calendrier."),
+            view_names=("missions:sites", "missions:site_calendar"),
+        )
+        for organisation in members_of
+    ]
+    entries += [
+        Entry(
             _("Résultats") + (f" — {organisation.name}" if several else ""),
             reverse("funnel:funnel", kwargs={"pk": organisation.pk}),
             hint=_("De la vue à l’installation : vues, candidatures, séjours, installations."),
@@ -211,6 +226,7 @@ def _collectivity_section(agent_of: list[Organisation], counts: dict[str, int]) 
                 hint=_("De la vue à l’installation, sur votre territoire : à montrer aux élus."),
                 view_names=("funnel:funnel",),
             ),
+            *_mission_entries(organisation, suffix),
             Entry(
                 _("Agents de la collectivité") + suffix,
                 reverse("organisations:detail", kwargs={"pk": organisation.pk}),
@@ -236,6 +252,38 @@ def _collectivity_section(agent_of: list[Organisation], counts: dict[str, int]) 
             )
     title = _("Mon territoire") if not several else _("Mes territoires")
     return Section(role=Role.COLLECTIVITY, title=title, entries=entries, organisations=agent_of)
+
+
+def _mission_entries(organisation: Organisation, suffix: str) -> list[Entry]:
+    """A partner (ARS, Conseil de l’Ordre) verifies RPPS numbers, an ARS reads the missions'
+    monthly report; other collectivités may host missions (rooms lent by a commune)."""
+    if organisation.type in (OrganisationType.ARS, OrganisationType.ORDRE):
+        entries = [
+            Entry(
+                _("Vérifier un RPPS") + suffix,
+                reverse("missions:partner", kwargs={"pk": organisation.pk}),
+                hint=_("Attester le numéro RPPS d’un médecin volontaire des missions."),
+                view_names=("missions:partner",),
+            )
+        ]
+        if organisation.type == OrganisationType.ARS:
+            entries.append(
+                Entry(
+                    _("Rapport des missions") + suffix,
+                    reverse("missions:report", kwargs={"pk": organisation.pk}),
+                    hint=_("Par lieu et par zone rouge : jours proposés, réservés, tenus."),
+                    view_names=("missions:report",),
+                )
+            )
+        return entries
+    return [
+        Entry(
+            _("Missions de solidarité") + suffix,
+            reverse("missions:sites", kwargs={"pk": organisation.pk}),
+            hint=_("Vos lieux d’accueil en zone rouge, leurs créneaux et leur calendrier."),
+            view_names=("missions:sites", "missions:site_calendar"),
+        )
+    ]
 
 
 def _moderator_section(counts: dict[str, int]) -> Section:
@@ -270,6 +318,12 @@ def _moderator_section(counts: dict[str, int]) -> Section:
                 count_label=ngettext("%(count)d signalement", "%(count)d signalements", reported)
                 % {"count": reported},
                 view_names=("applications:reported",),
+            ),
+            Entry(
+                _("Zones rouges"),
+                reverse("missions:zones"),
+                hint=_("La liste des intercommunalités classées, importée d’un fichier."),
+                view_names=("missions:zones",),
             ),
             Entry(
                 _("Diffusion"),
