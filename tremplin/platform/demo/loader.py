@@ -52,6 +52,7 @@ from tremplin.organisations.models import (
     OrganisationType,
 )
 from tremplin.platform.demo import story
+from tremplin.platform.demo.missions import demo_missions_load
 from tremplin.territories.models import Commune
 
 # What an offer of the story holds when the story does not say otherwise.
@@ -147,6 +148,7 @@ def demo_story_load(*, users: dict[str, User], today: date | None = None) -> Loa
               today=today)  # fmt: skip
     stays = _stays(users=users, organisations=organisations, offers=offers, housings=housings,
                    today=today)  # fmt: skip
+    demo_missions_load(users=users, organisations=organisations, today=today)
     return Loaded(
         organisations=len(organisations),
         offers=len(offers),

@@ -621,3 +621,42 @@ TERRAINS = [
         "cc_creuse_grand_sud", "Maison des internes du Plateau",
     ),
 ]  # fmt: skip
+
+
+# Missions de solidarité territoriale ------------------------------------------------------------
+# The Creuse Grand Sud (the EPCI of Aubusson in the base) is marked a zone rouge for the
+# demonstration only: the official list is not shipped. The intercommunalité lends a consulting
+# room in Aubusson and its Felletin flat for the night; the ARS verified a volunteer's RPPS.
+
+PEOPLE += [  # noqa: RUF005 — appended here so the missions' part of the story reads in one place
+    Person("ars", "Hélène", "Santé", "chargée de mission, ARS Nouvelle-Aquitaine"),
+    Person("paul", "Paul", "Volontaire", "médecin généraliste à Bordeaux, volontaire des missions",
+           Profession.GENERAL_PRACTITIONER, "installe"),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MissionDay:
+    days_ahead: int
+    period: str  # SlotPeriod value
+    with_housing: bool = False
+
+
+MISSION_ARRETE = date(2025, 9, 1)
+MISSION_ZONE_INSEE = "23008"  # Aubusson: its EPCI is the demonstration's zone rouge
+MISSION_PARTNER = Place("ars_na", "ARS Nouvelle-Aquitaine (démonstration)", OrganisationType.ARS,
+                        "23008", "33000", "ars")  # fmt: skip
+MISSION_SITE_HOST = "cc_creuse_grand_sud"
+MISSION_SITE_NAME = "Cabinet intercommunal d’Aubusson (démonstration)"
+MISSION_SITE_ADDRESS = "3 rue des Déportés, Aubusson"
+MISSION_SITE_EQUIPMENT = "Cabinet équipé (ECG, spiromètre), dossier patient partagé de la MSP."
+MISSION_HOUSING = "Appartement d’accueil de Felletin"
+MISSION_VOLUNTEER = "paul"
+MISSION_VOLUNTEER_RPPS = "10003456786"
+MISSION_DAYS = [
+    MissionDay(9, "journee", with_housing=True),
+    MissionDay(10, "matin"),
+    MissionDay(16, "journee", with_housing=True),
+    MissionDay(23, "apres_midi"),
+    MissionDay(30, "journee"),
+]
