@@ -75,7 +75,9 @@ def test_the_monthly_limit_is_a_setting(doctor):
 
 def test_a_cancelled_day_frees_the_month(doctor):
     site = HostSiteFactory()
-    first, second, third = (MissionSlotFactory(site=site, date=next_month_day(d)) for d in (3, 4, 5))
+    first, second, third = (
+        MissionSlotFactory(site=site, date=next_month_day(d)) for d in (3, 4, 5)
+    )
     booking = services.mission_book(slot=first, doctor=doctor)
     services.mission_book(slot=second, doctor=doctor)
     services.mission_cancel(booking=booking, by=doctor)
@@ -179,7 +181,7 @@ def test_two_doctors_booking_the_last_slot_at_once_one_wins(ars, ars_agent):
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
-    def book(user) -> None:  # noqa: ANN001
+    def book(user) -> None:
         try:
             barrier.wait(timeout=10)
             services.mission_book(slot=slot, doctor=user)

@@ -35,9 +35,7 @@ class TestImport:
         path.write_text("siren\n200067080\n", encoding="utf-8")
         out = StringIO()
         call_command("import_zones_rouges", str(path), "--arrete", "2025-09-01", stdout=out)
-        assert list(RedZone.objects.values_list("epci_id", "arrete_on")) == [
-            ("200067080", ARRETE)
-        ]
+        assert list(RedZone.objects.values_list("epci_id", "arrete_on")) == [("200067080", ARRETE)]
         assert "1 EPCI" in out.getvalue()
 
     def test_an_unknown_siren_refuses_the_whole_file_naming_the_line(self, epcis, tmp_path):

@@ -4,6 +4,7 @@ partner, a verified volunteer; loading twice gives the same rows."""
 import pytest
 from django.utils import timezone
 
+from tests.organisations.factories import OrganisationFactory
 from tests.territories.factories import CommuneFactory, EpciFactory
 from tremplin.hosting.models import Housing
 from tremplin.missions.models import HostSite, MissionSlot, RedZone
@@ -11,7 +12,6 @@ from tremplin.organisations.models import Organisation, OrganisationType
 from tremplin.platform.demo import story
 from tremplin.platform.demo.loader import demo_accounts_save
 from tremplin.platform.demo.missions import demo_missions_load
-from tests.organisations.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 

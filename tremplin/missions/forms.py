@@ -24,7 +24,9 @@ class DateInput(forms.DateInput):
 class RedZoneImportForm(BaseForm):
     file = forms.FileField(
         label=_("Fichier CSV des SIREN"),
-        help_text=_("Un SIREN d’EPCI par ligne (9 chiffres), une ligne d’en-tête « siren » permise."),
+        help_text=_(
+            "Un SIREN d’EPCI par ligne (9 chiffres), une ligne d’en-tête « siren » permise."
+        ),
     )
     arrete = forms.CharField(
         label=_("Date de l’arrêté"),

@@ -16,7 +16,8 @@ def mission_ics(booking: MissionBooking) -> str:
     host = settings.SITE_URL.split("//", 1)[-1].split("/", 1)[0] or "tremplin"
     stamp = datetime.now(tz=UTC)
     description = [
-        _("Mission de solidarité territoriale — %(period)s") % {"period": slot.get_period_display()},
+        _("Mission de solidarité territoriale — %(period)s")
+        % {"period": slot.get_period_display()},
         site.organisation.name,
     ]
     if slot.secretariat:

@@ -51,7 +51,9 @@ def red_zone_file_read(content: bytes | str) -> RedZoneFile:
         rows.append((number, first))
     if not rows:
         raise ValidationError(_("Le fichier ne contient aucun SIREN."))
-    known = set(Epci.objects.filter(siren__in={s for _n, s in rows}).values_list("siren", flat=True))
+    known = set(
+        Epci.objects.filter(siren__in={s for _n, s in rows}).values_list("siren", flat=True)
+    )
     seen: set[str] = set()
     for number, siren in rows:
         if siren not in known:

@@ -88,8 +88,10 @@ def doctor_bookings(doctor: User) -> QuerySet[MissionBooking]:
 
 
 def bookings_on(day: date) -> QuerySet[MissionBooking]:
-    return MissionBooking.objects.active().filter(slot__date=day).select_related(
-        "doctor", "slot__site__commune"
+    return (
+        MissionBooking.objects.active()
+        .filter(slot__date=day)
+        .select_related("doctor", "slot__site__commune")
     )
 
 
@@ -98,7 +100,9 @@ def sites_of(organisation: Organisation) -> QuerySet[HostSite]:
 
 
 def organisations_with_sites(user: User) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(memberships__user=user, mission_sites__isnull=False).distinct()
+    return Organisation.objects.filter(
+        memberships__user=user, mission_sites__isnull=False
+    ).distinct()
 
 
 @dataclass
@@ -142,7 +146,7 @@ def site_month(site: HostSite, *, year: int, month: int) -> SiteMonth:
     )
     by_day: dict[date, CalendarDay] = {}
     for slot in slots:
-        bookings = slot.active_bookings  # type: ignore[attr-defined]
+        bookings = slot.active_bookings
         slot.doctor = bookings[0].doctor if bookings else None  # type: ignore[attr-defined]
         by_day.setdefault(slot.date, CalendarDay(day=slot.date)).slots.append(slot)
     return SiteMonth(year=year, month=month, days=list(by_day.values()))
@@ -247,7 +251,5 @@ def month_report_rows(report: MonthReport) -> list[list[object]]:
     for level, items in (("site", report.sites), ("zone", report.zones)):
         for row in items:
             label = row.label if level == "site" else ""
-            rows.append(
-                [level, label, row.epci, row.offered, row.booked, row.held, row.patients]
-            )
+            rows.append([level, label, row.epci, row.offered, row.booked, row.held, row.patients])
     return rows

@@ -258,8 +258,7 @@ def _tell_site(booking: MissionBooking, *, template: str) -> None:
                 "booking": booking,
                 "slot": slot,
                 "site": site,
-                "link": _url("missions:site_calendar", pk=site.pk)
-                + f"?mois={slot.date:%Y-%m}",
+                "link": _url("missions:site_calendar", pk=site.pk) + f"?mois={slot.date:%Y-%m}",
             },
             key=f"mission-booking-{booking.pk}-{template.rsplit('/', 1)[-1]}-{email}",
         )

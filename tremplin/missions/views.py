@@ -221,7 +221,7 @@ def slot_held(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mission_slot = get_slot_for_member(request.user, pk)
     form = HeldForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     else:
         try:
             services.slot_mark_held(
@@ -233,9 +233,7 @@ def slot_held(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _error_text(error))
         else:
             messages.success(request, _("La mission est enregistrée comme tenue."))
-    return redirect(
-        f"{_site_calendar_url(mission_slot.site_id)}?mois={mission_slot.date:%Y-%m}"
-    )
+    return redirect(f"{_site_calendar_url(mission_slot.site_id)}?mois={mission_slot.date:%Y-%m}")
 
 
 def _site_calendar_url(pk: int) -> str:

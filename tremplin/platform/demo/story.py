@@ -628,7 +628,7 @@ TERRAINS = [
 # demonstration only: the official list is not shipped. The intercommunalité lends a consulting
 # room in Aubusson and its Felletin flat for the night; the ARS verified a volunteer's RPPS.
 
-PEOPLE += [  # noqa: RUF005 — appended here so the missions' part of the story reads in one place
+PEOPLE += [
     Person("ars", "Hélène", "Santé", "chargée de mission, ARS Nouvelle-Aquitaine"),
     Person("paul", "Paul", "Volontaire", "médecin généraliste à Bordeaux, volontaire des missions",
            Profession.GENERAL_PRACTITIONER, "installe"),
