@@ -28,6 +28,7 @@ PUBLIC = {
     "matching:search",
     "hosting:index",
     "juniors:terrains",  # the public list of terrains de stage (tests/juniors)
+    "missions:index",  # the open mission slots, public as the offers (tests/missions)
     # The maps' GeoJSON and the commune suggestions (tests/territories): public data.
     "territories:map_departements",
     "territories:commune_suggestions",

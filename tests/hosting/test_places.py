@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, connections, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from tests.accounts.factories import UserFactory
 from tests.hosting.factories import HousingFactory, agent_of
@@ -205,8 +206,13 @@ class TestSemesters:
         housing = house(places=6)
         for _ in range(6):
             assert semester_request(housing).status == BookingStatus.ACCEPTED
-        with pytest.raises(ValidationError, match="déjà réservé"):
+        first_night = date_format(next_semester().start, "j F Y")
+        with pytest.raises(ValidationError) as refusal:
             semester_request(housing)
+        assert refusal.value.messages == [
+            f"Les 6 places du logement sont déjà réservées la nuit du {first_night} : "
+            "il n’en reste aucune pour ces dates."
+        ]
         assert Booking.objects.count() == 6
         nights = next_semester().nights()
         assert BookedNight.objects.count() == 6 * nights

@@ -123,6 +123,7 @@ def test_a_housing_already_taken_that_night_refuses_the_whole_booking(doctor):
     # The same night booked by someone else first.
     BookedNight.objects.create(
         housing=housing,
+        place=housing.places.get_or_create(number=1)[0],
         night=slot.date,
         booking=housing.bookings.create(
             professional=UserFactory(),

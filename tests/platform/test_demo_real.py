@@ -46,8 +46,15 @@ class TestStoryOnTheRealBase:
 
     def test_every_collectivity_is_a_real_territory_of_its_name(self, story):
         collectivities = Organisation.objects.collectivities()
-        assert {c.type for c in collectivities} == {OrganisationType.EPCI, OrganisationType.COMMUNE}
-        for collectivity in collectivities:
+        assert {c.type for c in collectivities} == {
+            OrganisationType.EPCI,
+            OrganisationType.COMMUNE,
+            OrganisationType.ARS,
+        }
+        # The missions' partner: an ARS reads its région (the Creuse's, Nouvelle-Aquitaine).
+        ars = collectivities.get(type=OrganisationType.ARS)
+        assert ars.territory_code == "75" and "Nouvelle-Aquitaine" in ars.name
+        for collectivity in collectivities.exclude(type=OrganisationType.ARS):
             name = normalise_name(collectivity.name)
             if collectivity.type == OrganisationType.EPCI:
                 territory = Epci.objects.get(siren=collectivity.territory_code)
@@ -59,7 +66,7 @@ class TestStoryOnTheRealBase:
 
     def test_every_housing_lies_in_its_collectivitys_territory(self, story):
         housings = Housing.objects.select_related("organisation", "commune")
-        assert housings.count() == 4
+        assert housings.count() == 5  # with the Maison des internes du Plateau (juniors)
         for housing in housings:
             area = collectivity_communes(housing.organisation)
             assert area.filter(pk=housing.commune_id).exists(), housing

@@ -152,6 +152,14 @@ def account_export_data(*, user: User) -> dict:
                 "profession_label": str(profile.get_profession_display()),
                 "status": profile.status,
                 "rpps": profile.rpps,
+                "rpps_verified_at": (
+                    profile.rpps_verified_at.isoformat() if profile.rpps_verified_at else None
+                ),
+                "rpps_verified_by_organisation": (
+                    profile.rpps_verified_by_organisation.name
+                    if profile.rpps_verified_by_organisation
+                    else None
+                ),
             }
             if profile
             else None

@@ -1,9 +1,10 @@
-"""Personal data held by hosting: a professional's stays, for the export archive."""
+"""Personal data held by hosting: a professional's stays and housing bookings, for the export
+archive."""
 
 from datetime import date, datetime
 
 from tremplin.accounts.models import User
-from tremplin.hosting.models import Stay
+from tremplin.hosting.models import Booking, Stay
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -49,4 +50,25 @@ def stays_export_data(*, user: User) -> list[dict]:
             "messages_sent_to_peers": [m.body for m in stay.peer_messages_sent.all()],
         }
         for stay in stays
+    ]
+
+
+def bookings_export_data(*, user: User) -> list[dict]:
+    """The professional's housing bookings outside a discovery stay (a semester, a mission's
+    night, dates asked from a housing's page), for the export archive."""
+    bookings = Booking.objects.filter(professional=user, stay__isnull=True).select_related(
+        "housing"
+    )
+    return [
+        {
+            "housing": booking.housing.name,
+            "start": _iso(booking.start),
+            "end": _iso(booking.end),
+            "places": booking.places,
+            "semester": booking.is_semester,
+            "status": booking.status,
+            "requested_at": _iso(booking.created_at),
+            "decided_at": _iso(booking.decided_at),
+        }
+        for booking in bookings.order_by("start", "pk")
     ]

@@ -227,8 +227,16 @@ def _free_places_check(housing: Housing, *, start: date, end: date, places: int)
     night, free = selectors.housing_fewest_free(housing, start=start, end=end)
     if night is None or free >= places:
         return
-    if free <= 0:
+    if free <= 0 and housing.capacity == 1:
         raise ValidationError(_("Le logement est déjà réservé sur une partie de ces dates."))
+    if free <= 0:
+        raise ValidationError(
+            _(
+                "Les %(count)s places du logement sont déjà réservées la nuit du %(night)s : "
+                "il n’en reste aucune pour ces dates."
+            )
+            % {"count": housing.capacity, "night": date_format(night, "j F Y")}
+        )
     raise ValidationError(
         ngettext(
             "Il ne reste que %(free)s place libre la nuit du %(night)s : demandez-en moins "

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from tremplin.accounts.models import User
 from tremplin.hosting.models import Housing
+from tremplin.hosting.selectors import housing_fewest_free
 from tremplin.hosting.semesters import Semester, semester_containing
 from tremplin.juniors.models import Interest, Terrain, TerrainHousing, TerrainSemester
 from tremplin.organisations.models import Organisation, OrganisationType
@@ -44,10 +45,19 @@ def departements_with_terrains() -> QuerySet[Departement]:
     return Departement.objects.filter(code__in=codes).order_by("code")
 
 
+@dataclass(frozen=True)
+class SemesterHousing:
+    """A housing attached for the semester and its places free on every night of it."""
+
+    link: TerrainHousing
+    free: int
+
+
 @dataclass
 class SemesterView:
     semester: Semester
     links: list[TerrainHousing] = field(default_factory=list)
+    housings: list[SemesterHousing] = field(default_factory=list)
     interests: int = 0
     is_interested: bool = False
     started: bool = False
@@ -55,7 +65,8 @@ class SemesterView:
 
 def terrain_semesters(terrain: Terrain, *, viewer: User | AnonymousUser) -> list[SemesterView]:
     """Each semester the terrain takes, soonest first (upcoming ones only), with the housings
-    attached, the number of interested docteurs juniors, and the viewer's own interest."""
+    attached and their places free for the whole semester, the number of interested docteurs
+    juniors, and the viewer's own interest."""
     today = timezone.localdate()
     views = {
         row.start: SemesterView(semester=row.semester)
@@ -65,7 +76,12 @@ def terrain_semesters(terrain: Terrain, *, viewer: User | AnonymousUser) -> list
         "housing__commune", "housing__organisation"
     )
     for link in links:
-        views[link.semester_start].links.append(link)
+        view = views[link.semester_start]
+        view.links.append(link)
+        _night, free = housing_fewest_free(
+            link.housing, start=view.semester.start, end=view.semester.end
+        )
+        view.housings.append(SemesterHousing(link=link, free=free))
     counts = (
         Interest.objects.filter(terrain=terrain, semester_start__in=views)
         .values("semester_start")

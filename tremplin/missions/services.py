@@ -210,9 +210,8 @@ def mission_book(*, slot: MissionSlot, doctor: User, with_housing: bool = False)
                     start=slot.date,
                     end=slot.date + timedelta(days=1),
                 )
-                housing_booking = hosting_services.booking_accept(
-                    booking=housing_booking, by=doctor
-                )
+                # The site offered the night with the slot: accepted at once, by no one.
+                housing_booking = hosting_services.booking_accept(booking=housing_booking, by=None)
                 booking.housing_booking = housing_booking
                 booking.save(update_fields=["housing_booking"])
     except IntegrityError:
