@@ -96,6 +96,7 @@ def test_the_accounts_part_of_the_export_holds_the_account_and_the_profile():
         "status": profile.status,
         "rpps": profile.rpps,
         "rpps_verified_at": None,
+        "rpps_verified_source": "",
         "rpps_verified_by_organisation": None,
     }
 

@@ -105,6 +105,7 @@ def test_the_export_holds_the_semester_booking_the_terrain_interest_and_the_miss
     )
     assert [b["housing"] for b in doctor_data["housing_bookings"]] == ["Studio d’Aubusson"]
     assert doctor_data["professional_profile"]["rpps_verified_by_organisation"] == ars.name
+    assert doctor_data["professional_profile"]["rpps_verified_source"] == "partenaire"
     assert doctor_data["terrain_interests"] == []
 
 

@@ -82,6 +82,13 @@ class ProfessionalStatus(models.TextChoices):
     SALARIED = "salarie", _("Salarié")
 
 
+class RppsVerification(models.TextChoices):
+    """Who vouched for a professional's RPPS."""
+
+    PRO_SANTE_CONNECT = "pro_sante_connect", _("Pro Santé Connect")
+    PARTNER = "partenaire", _("un partenaire (ARS ou Conseil de l’Ordre)")
+
+
 class ProfessionalProfile(models.Model):
     """The *professional* role: a health professional or student looking for offers."""
 
@@ -90,9 +97,16 @@ class ProfessionalProfile(models.Model):
     status = models.CharField(_("situation"), max_length=20, choices=ProfessionalStatus.choices)
     # Never displayed publicly; kept for verification by moderators.
     rpps = models.CharField(_("numéro RPPS"), max_length=11, blank=True, validators=[validate_rpps])
-    # Until Pro Santé Connect: a partner organisation (ARS, Ordre) vouches for the RPPS. Any
-    # change of the number clears it (`professional_profile_save`).
+    # Pro Santé Connect (the identity app) or a partner organisation (ARS, Ordre) vouches for
+    # the RPPS. Any change of the number clears a partner's check (`professional_profile_save`);
+    # a number given by Pro Santé Connect is not edited by hand.
     rpps_verified_at = models.DateTimeField(_("RPPS vérifié le"), null=True, blank=True)
+    rpps_verified_source = models.CharField(
+        _("RPPS vérifié par"),
+        max_length=20,
+        choices=RppsVerification.choices,
+        blank=True,
+    )
     rpps_verified_by = models.ForeignKey(
         "accounts.User",
         verbose_name=_("RPPS vérifié par"),
@@ -127,15 +141,25 @@ class ProfessionalProfile(models.Model):
     def rpps_is_verified(self) -> bool:
         return bool(self.rpps) and self.rpps_verified_at is not None
 
+    @property
+    def rpps_from_pro_sante_connect(self) -> bool:
+        """The number came from Pro Santé Connect: the profile form does not change it."""
+        return self.rpps_is_verified and (
+            self.rpps_verified_source == RppsVerification.PRO_SANTE_CONNECT
+        )
+
     def rpps_verify(self, *, by: User, organisation_id: int) -> None:
+        """A partner organisation's member checked the number by hand."""
         self.rpps_verified_at = timezone.now()
         self.rpps_verified_by = by
         self.rpps_verified_by_organisation_id = organisation_id
+        self.rpps_verified_source = RppsVerification.PARTNER
         self.save(
             update_fields=[
                 "rpps_verified_at",
                 "rpps_verified_by",
                 "rpps_verified_by_organisation",
+                "rpps_verified_source",
                 "updated_at",
             ]
         )

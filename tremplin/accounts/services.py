@@ -127,7 +127,10 @@ def professional_profile_save(
     if previous is not None and previous != rpps:
         # A verification vouched for one number: another one is not verified.
         defaults.update(
-            rpps_verified_at=None, rpps_verified_by=None, rpps_verified_by_organisation=None
+            rpps_verified_at=None,
+            rpps_verified_by=None,
+            rpps_verified_by_organisation=None,
+            rpps_verified_source="",
         )
     profile, _ = ProfessionalProfile.objects.update_or_create(user=user, defaults=defaults)
     return profile
@@ -155,6 +158,7 @@ def account_export_data(*, user: User) -> dict:
                 "rpps_verified_at": (
                     profile.rpps_verified_at.isoformat() if profile.rpps_verified_at else None
                 ),
+                "rpps_verified_source": profile.rpps_verified_source,
                 "rpps_verified_by_organisation": (
                     profile.rpps_verified_by_organisation.name
                     if profile.rpps_verified_by_organisation

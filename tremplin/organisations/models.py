@@ -130,6 +130,11 @@ class Organisation(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # ProConnect (the identity app): an agent whose SIRET's SIREN is this collectivité's joins
+    # at once when its admins chose so, otherwise after an admin's approval.
+    proconnect_auto_join = models.BooleanField(
+        _("les agents ProConnect de la structure la rejoignent sans approbation"), default=False
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -262,6 +267,11 @@ class Membership(models.Model):
     )
     role = models.CharField(
         _("rôle"), max_length=10, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
+    # Set when the member logged in with ProConnect and the SIREN of their SIRET is the
+    # organisation's: « agent vérifié » on what the organisation publishes.
+    proconnect_verified_at = models.DateTimeField(
+        _("agent vérifié par ProConnect le"), null=True, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
