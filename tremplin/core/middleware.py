@@ -1,9 +1,10 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from tremplin.core import errors
 
@@ -43,3 +44,23 @@ class DatabaseOutageMiddleware:
             return None
         errors.database_outage_log(request, exception)
         return errors.unavailable_response(request)
+
+
+class NullCharacterMiddleware:
+    """A query string holding a NUL character is refused before any view reads it: PostgreSQL
+    cannot compare a text with one (a 500 otherwise, found by the API fuzz test). The API
+    answers a JSON 422 as for any malformed parameter, pages a 400 in French."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            reason = _("Un paramètre de l’adresse contient un caractère nul : retirez-le.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": reason}, status=422)
+            return HttpResponseBadRequest(reason, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
