@@ -467,7 +467,9 @@ class Welcome:
     referent: str  # the named référent installation, "" when none
     housing: int  # housings with a period still open
     activities: int  # discovery activities to come or on request
-    verified_agent: bool = False  # a member verified by ProConnect: « agent vérifié »
+    # A member verified by ProConnect: « agent vérifié » on the commune profile. Not part of
+    # `welcomes_version`: the matching matrix keeps welcomes but never shows this flag.
+    verified_agent: bool = False
 
     @property
     def url(self) -> str:
