@@ -59,7 +59,7 @@ def test_the_refusal_shown_after_booking_names_pro_sante_connect(client):
 
     response = client.post(reverse("missions:book", args=[slot.pk]), follow=True)
 
-    assert "connectez-vous avec Pro Santé Connect (carte e-CPS)" in response.text
+    assert "connectez-vous avec Pro Santé Connect (carte CPS ou application e-CPS)" in response.text
     assert not slot.bookings.exists()
 
 

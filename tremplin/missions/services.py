@@ -157,8 +157,8 @@ def _require_verified_doctor(doctor: User) -> None:
         raise ValidationError(
             _(
                 "Pour réserver une mission, votre numéro RPPS doit être vérifié : connectez-vous "
-                "avec Pro Santé Connect (carte e-CPS), ou faites-le vérifier par une Agence "
-                "régionale de santé ou un Conseil de l’Ordre partenaire."
+                "avec Pro Santé Connect (carte CPS ou application e-CPS), ou faites-le vérifier "
+                "par une Agence régionale de santé ou un Conseil de l’Ordre partenaire."
             )
         )
 
