@@ -1,7 +1,12 @@
 import factory
 from django.utils import timezone
 
-from tremplin.accounts.models import ProfessionalProfile, ProfessionalStatus, User
+from tremplin.accounts.models import (
+    ProfessionalProfile,
+    ProfessionalStatus,
+    RppsVerification,
+    User,
+)
 from tremplin.core.professions import Profession
 
 DEFAULT_PASSWORD = "motdepasse-de-test-42"
@@ -54,3 +59,11 @@ class ProfessionalProfileFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     profession = Profession.GENERAL_PRACTITIONER
     status = ProfessionalStatus.INTERN
+
+    class Params:
+        # What a Pro Santé Connect login leaves (the identity app): the number, now, no one.
+        pro_sante_connect = factory.Trait(
+            rpps="10003456786",
+            rpps_verified_at=factory.LazyFunction(timezone.now),
+            rpps_verified_source=RppsVerification.PRO_SANTE_CONNECT,
+        )

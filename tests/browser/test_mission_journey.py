@@ -98,6 +98,7 @@ def test_a_volunteer_books_two_days_the_site_marks_one_held_the_ars_reads_the_re
     calendar = page.get_by_test_id("site-calendar")
     expect(calendar).to_contain_text("couvert")
     expect(calendar).to_contain_text("Paul Volontaire")
+    expect(calendar).to_contain_text("RPPS vérifié par ARS Nouvelle-Aquitaine")
     page.get_by_label("Patients vus (facultatif)").fill("14")
     page.get_by_role("button", name="tenue").click()
     expect(page.get_by_test_id("site-calendar")).to_contain_text("14 patients vus")

@@ -35,8 +35,12 @@ def test_a_verified_doctor_books_a_slot_and_the_site_is_told(doctor, mailoutbox)
 def test_an_unverified_doctor_is_refused(doctor):
     slot = MissionSlotFactory()
     other = UserFactory(professional=True)
-    with pytest.raises(ValidationError, match="Votre numéro RPPS doit être vérifié"):
+    with pytest.raises(ValidationError) as raised:
         services.mission_book(slot=slot, doctor=other)
+    [message] = raised.value.messages
+    assert "votre numéro RPPS doit être vérifié" in message
+    assert "connectez-vous avec Pro Santé Connect" in message
+    assert "Agence régionale de santé ou un Conseil de l’Ordre partenaire" in message
     assert not MissionBooking.objects.exists()
 
 

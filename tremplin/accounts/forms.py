@@ -151,6 +151,14 @@ class ProfessionalProfileForm(BaseModelForm):
             ("", "---------"),
             *profession_grouped_choices(),
         ]
+        if self.instance.pk and self.instance.rpps_from_pro_sante_connect:
+            # Pro Santé Connect gave the number: shown, not editable (a disabled field keeps
+            # the stored value whatever is posted; the service refuses a change anyway).
+            rpps_field = self.fields["rpps"]
+            rpps_field.disabled = True
+            rpps_field.help_text = _(
+                "Vérifié par Pro Santé Connect : ce numéro ne peut pas être modifié ici."
+            )
 
     def clean_rpps(self) -> str:
         rpps = normalise_digits(self.cleaned_data.get("rpps", ""))

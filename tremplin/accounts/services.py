@@ -4,9 +4,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tremplin.accounts.models import LoginAttempt, ProfessionalProfile, User
 from tremplin.core.emails import email_send
@@ -122,9 +124,21 @@ def login_clear_failures(*, email: str) -> None:
 def professional_profile_save(
     *, user: User, profession: str, status: str, rpps: str = ""
 ) -> ProfessionalProfile:
+    """Create or update the professional role. A change of the RPPS clears a partner's check; a
+    number given by Pro Santé Connect is refused any change (ValidationError on `rpps`)."""
     defaults: dict[str, object] = {"profession": profession, "status": status, "rpps": rpps}
-    previous = ProfessionalProfile.objects.filter(user=user).values_list("rpps", flat=True).first()
-    if previous is not None and previous != rpps:
+    previous = ProfessionalProfile.objects.filter(user=user).first()
+    if previous is not None and previous.rpps != rpps:
+        if previous.rpps_from_pro_sante_connect:
+            raise ValidationError(
+                {
+                    "rpps": _(
+                        "Votre numéro RPPS a été vérifié par Pro Santé Connect : il ne peut "
+                        "pas être modifié ici."
+                    )
+                },
+                code="rpps_locked",
+            )
         # A verification vouched for one number: another one is not verified.
         defaults.update(
             rpps_verified_at=None,
@@ -132,7 +146,7 @@ def professional_profile_save(
             rpps_verified_by_organisation=None,
             rpps_verified_source="",
         )
-    profile, _ = ProfessionalProfile.objects.update_or_create(user=user, defaults=defaults)
+    profile, _created = ProfessionalProfile.objects.update_or_create(user=user, defaults=defaults)
     return profile
 
 

@@ -3,6 +3,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -132,9 +133,14 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, _("Vos informations sont enregistrées."))
             return redirect("accounts:profile")
         if request.POST.get("section") == "professional" and professional_form.is_valid():
-            services.professional_profile_save(user=user, **professional_form.cleaned_data)
-            messages.success(request, _("Votre profil professionnel est enregistré."))
-            return redirect(_safe_next(request) or "accounts:profile")
+            try:
+                services.professional_profile_save(user=user, **professional_form.cleaned_data)
+            except ValidationError as error:
+                # The bound form is shown again: what else was typed is kept.
+                professional_form.add_error(None, error)
+            else:
+                messages.success(request, _("Votre profil professionnel est enregistré."))
+                return redirect(_safe_next(request) or "accounts:profile")
     return render(
         request,
         "accounts/profile.html",

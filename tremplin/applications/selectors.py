@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, F, Q, QuerySet
 
-from tremplin.accounts.models import User
+from tremplin.accounts.models import ProfessionalProfile, User
 from tremplin.applications.models import Application, ApplicationStatus, SavedOffer
 from tremplin.offers.models import Offer
 from tremplin.organisations.models import Organisation
@@ -24,7 +24,8 @@ def organisation_inbox(
     applications = (
         Application.objects.of_organisations(organisations)
         .visible_to_organisation()
-        .select_related("offer", "candidate__professional_profile")
+        # The profile and whoever verified its RPPS: the « RPPS vérifié » badge, no query a row.
+        .select_related("offer", "candidate__professional_profile__rpps_verified_by_organisation")
         .order_by("-created_at")
     )
     if offer is not None:
@@ -32,6 +33,18 @@ def organisation_inbox(
     if status in ApplicationStatus.values:
         applications = applications.filter(status=status)
     return applications
+
+
+def candidate_profile(application: Application) -> ProfessionalProfile | None:
+    """The candidate's professional profile with who verified its RPPS, in one query (the
+    organisation's badge); None once the application is anonymised or without a profile."""
+    if application.candidate_id is None:
+        return None
+    return (
+        ProfessionalProfile.objects.select_related("rpps_verified_by_organisation")
+        .filter(user_id=application.candidate_id)
+        .first()
+    )
 
 
 def unread_counts(organisations: list[Organisation]) -> dict[int, int]:

@@ -143,6 +143,10 @@ def _render_detail(
             "is_organisation": side == Side.ORGANISATION,
             "is_moderator_view": side == MODERATOR,
             "thread": selectors.thread(application),
+            # The candidate sees their own profile elsewhere; the others see its verification.
+            "candidate_profile": (
+                None if side == Side.CANDIDATE else selectors.candidate_profile(application)
+            ),
             "message_form": message_form or (MessageForm() if can_write else None),
             # A submitted form is shown with its errors even when no decision is left (a page
             # left open while a colleague declined): otherwise the 400 would not say why.

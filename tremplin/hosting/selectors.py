@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,12 +27,43 @@ from tremplin.hosting.semesters import semesters_upcoming
 from tremplin.offers.models import Offer
 from tremplin.offers.search import distance_expression
 from tremplin.organisations.models import (
+    Membership,
     Organisation,
     OrganisationCategory,
     OrganisationStatus,
     OrganisationType,
 )
 from tremplin.territories.models import Commune
+
+# « Publié par un agent vérifié »: a member whose belonging to the collectivité ProConnect
+# checked (the SIREN of their SIRET is the collectivité's; the identity app sets it).
+
+
+def verified_agent_exists(organisation_ref: str = "organisation") -> Exists:
+    """For an annotation: the organisation at `organisation_ref` has a ProConnect-verified
+    member (one subquery, not a query per row)."""
+    return Exists(
+        Membership.objects.filter(
+            organisation=OuterRef(organisation_ref), proconnect_verified_at__isnull=False
+        )
+    )
+
+
+def has_verified_agent(organisation: Organisation) -> bool:
+    return organisation.memberships.filter(proconnect_verified_at__isnull=False).exists()
+
+
+def published_territory_pages() -> list[TerritoryPage]:
+    """Published territory pages of verified collectivités by name, each with its organisation
+    and `verified_agent` annotated: one query (the list of territories that welcome)."""
+    return list(
+        TerritoryPage.objects.filter(
+            is_published=True, organisation__status=OrganisationStatus.VERIFIED
+        )
+        .select_related("organisation")
+        .annotate(verified_agent=verified_agent_exists())
+        .order_by("organisation__name")
+    )
 
 
 def collectivity_communes(organisation: Organisation) -> QuerySet[Commune]:
@@ -407,6 +438,7 @@ def welcome_dashboard(organisation: Organisation) -> dict:
 def territory_welcome(organisation: Organisation, *, page: TerritoryPage) -> dict:
     """What a collectivité's public page shows besides its presentation."""
     return {
+        "verified_agent": has_verified_agent(organisation),
         "photos": page.photos.all(),
         "aids": page.aids.all(),
         "housings": Housing.objects.filter(organisation=organisation).select_related("commune"),
@@ -435,6 +467,9 @@ class Welcome:
     referent: str  # the named référent installation, "" when none
     housing: int  # housings with a period still open
     activities: int  # discovery activities to come or on request
+    # A member verified by ProConnect: « agent vérifié » on the commune profile. Not part of
+    # `welcomes_version`: the matching matrix keeps welcomes but never shows this flag.
+    verified_agent: bool = False
 
     @property
     def url(self) -> str:
@@ -465,12 +500,15 @@ def _counts_by_organisation(queryset: QuerySet, organisations: list[int]) -> dic
 
 def _welcomes(pages: QuerySet[TerritoryPage]) -> list[Welcome]:
     rows = list(
-        pages.order_by("organisation_id").values_list(
+        pages.annotate(verified_agent=verified_agent_exists())
+        .order_by("organisation_id")
+        .values_list(
             "organisation_id",
             "organisation__name",
             "organisation__type",
             "organisation__territory_code",
             "contact_name",
+            "verified_agent",
         )
     )
     ids = [row[0] for row in rows]
@@ -485,8 +523,9 @@ def _welcomes(pages: QuerySet[TerritoryPage]) -> list[Welcome]:
             referent=contact.strip(),
             housing=housing.get(pk, 0),
             activities=activities.get(pk, 0),
+            verified_agent=verified,
         )
-        for pk, name, kind, code, contact in rows
+        for pk, name, kind, code, contact, verified in rows
     ]
 
 
@@ -579,11 +618,12 @@ def welcoming_territories(*, limit: int = 6, today: date | None = None) -> list[
         )
         .select_related("organisation")
         .annotate(
+            verified_agent=verified_agent_exists(),
             bookable_housings=Count(
                 "organisation__housings",
                 filter=Q(organisation__housings__periods__end__gt=today),
                 distinct=True,
-            )
+            ),
         )
         .order_by("-bookable_housings", "organisation__name", "pk")[:limit]
     )

@@ -65,13 +65,7 @@ def _error_text(error: ValidationError | PermissionDenied) -> str:
 @login_not_required
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    pages = list(
-        TerritoryPage.objects.filter(
-            is_published=True, organisation__status=OrganisationStatus.VERIFIED
-        )
-        .select_related("organisation")
-        .order_by("organisation__name")
-    )
+    pages = selectors.published_territory_pages()
     return render(
         request, "hosting/index.html", {"pages": pages, "points": welcome_map_points(pages)}
     )

@@ -138,7 +138,10 @@ class SiteMonth:
 def site_month(site: HostSite, *, year: int, month: int) -> SiteMonth:
     """The days of the month with slots, each slot with its doctor (or None): covered days
     have a doctor on every slot, the others are gaps."""
-    active = MissionBooking.objects.active().select_related("doctor")
+    # The doctor's profile and who verified its RPPS: the site sees it, no query a booking.
+    active = MissionBooking.objects.active().select_related(
+        "doctor__professional_profile__rpps_verified_by_organisation"
+    )
     slots = (
         site.slots.filter(date__year=year, date__month=month)
         .prefetch_related(Prefetch("bookings", queryset=active, to_attr="active_bookings"))

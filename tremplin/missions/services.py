@@ -156,8 +156,9 @@ def _require_verified_doctor(doctor: User) -> None:
     if profile is None or not profile.rpps_is_verified:
         raise ValidationError(
             _(
-                "Votre numéro RPPS doit être vérifié par une Agence régionale de santé ou un "
-                "Conseil de l’Ordre partenaire avant de réserver une mission."
+                "Pour réserver une mission, votre numéro RPPS doit être vérifié : connectez-vous "
+                "avec Pro Santé Connect (carte CPS ou application e-CPS), ou faites-le vérifier "
+                "par une Agence régionale de santé ou un Conseil de l’Ordre partenaire."
             )
         )
 
