@@ -189,3 +189,20 @@ def test_an_admin_declines_a_request_and_sets_the_auto_join(client):
     client.post(f"/organisations/{commune.pk}/proconnect/", {})
     commune.refresh_from_db()
     assert not commune.proconnect_auto_join
+
+
+def test_a_declined_agent_is_told_so_and_the_admins_are_not_asked_again(
+    client, providers, mailoutbox
+):
+    commune = _commune(name="Commune de Felletin")
+    admin = commune.memberships.get().user
+    provider_login(client, providers, SLUG, "pc-declined", proconnect_claims())
+    request = MembershipRequest.objects.get()
+    request.decide(status=MembershipRequestStatus.DECLINED, by=admin)
+    client.post("/compte/deconnexion/")
+    mailoutbox.clear()
+    response = provider_login(client, providers, SLUG, "pc-declined", proconnect_claims())
+    assert "ont refusé votre demande" in _messages(response)
+    assert MembershipRequest.objects.count() == 1
+    assert mailoutbox == []
+    assert not Membership.objects.filter(organisation=commune, user=request.user).exists()

@@ -15,7 +15,9 @@ class ProSanteConnectCompleteForm(BaseForm):
         widget=forms.RadioSelect,
         help_text=_("Pro Santé Connect indique plusieurs activités : choisissez celle-ci."),
     )
-    status = forms.ChoiceField(label=_("Situation"), choices=ProfessionalStatus.choices)
+    status = forms.ChoiceField(
+        label=_("Situation"), choices=[("", "---------"), *ProfessionalStatus.choices]
+    )
     email = forms.EmailField(
         label=_("Adresse e-mail"),
         help_text=_(

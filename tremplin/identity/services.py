@@ -168,10 +168,7 @@ def collectivities_of_siren(siren: str) -> list[Organisation]:
 class AgentPlacement:
     joined: list[Membership] = field(default_factory=list)
     requested: list[MembershipRequest] = field(default_factory=list)
-
-    @property
-    def matched(self) -> bool:
-        return bool(self.joined or self.requested)
+    declined: list[MembershipRequest] = field(default_factory=list)
 
 
 def proconnect_place_agent(*, user: User, identity: ProConnectIdentity) -> AgentPlacement:
@@ -182,6 +179,8 @@ def proconnect_place_agent(*, user: User, identity: ProConnectIdentity) -> Agent
         )
         if isinstance(outcome, Membership):
             placement.joined.append(outcome)
-        else:
+        elif outcome.is_pending:
             placement.requested.append(outcome)
+        else:
+            placement.declined.append(outcome)
     return placement

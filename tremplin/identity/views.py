@@ -240,9 +240,15 @@ def _continue_proconnect(
             )
             % {"name": membership_request.organisation.name},
         )
+    for membership_request in placement.declined:
+        messages.warning(
+            request,
+            _("Les administrateurs de « %(name)s » ont refusé votre demande pour la rejoindre.")
+            % {"name": membership_request.organisation.name},
+        )
     if placement.joined:
         return redirect("organisations:detail", pk=placement.joined[0].organisation_id)
-    if placement.requested:
+    if placement.requested or placement.declined:
         return redirect("organisations:list")
     messages.info(
         request,

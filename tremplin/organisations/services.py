@@ -164,7 +164,8 @@ def membership_join_by_proconnect(
 ) -> Membership | MembershipRequest:
     """An agent whose ProConnect SIRET matches the organisation: already a member, the
     membership is marked verified; otherwise a member at once when the organisation chose so,
-    or a request its admins decide on (one pending request at a time)."""
+    or a request its admins decide on (one pending request at a time; once declined, the
+    declined request is returned and nothing is asked again)."""
     now = timezone.now()
     with transaction.atomic():
         membership = organisation.memberships.filter(user=user).first()
@@ -172,6 +173,12 @@ def membership_join_by_proconnect(
             membership.proconnect_verified_at = now
             membership.save(update_fields=["proconnect_verified_at"])
             return membership
+        declined = MembershipRequest.objects.filter(
+            organisation=organisation, user=user, status=MembershipRequestStatus.DECLINED
+        ).first()
+        if declined is not None:
+            # The admins said no: another login does not ask (and email) them again.
+            return declined
         if organisation.proconnect_auto_join:
             return Membership.objects.create(
                 organisation=organisation,
