@@ -18,6 +18,7 @@ from config.env import (
     env_str,
     media_storage_from_env,
     tasks_from_env,
+    url_origin,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -340,9 +341,9 @@ IDENTITY_HTTP_TIMEOUT = env_int("IDENTITY_HTTP_TIMEOUT", default=10, minimum=1)
 # Logging out posts a form whose answer redirects to the provider's end-session endpoint:
 # the form-action directive must allow the configured providers' origins.
 SECURE_CSP["form-action"] += [
-    "/".join(provider["discovery_url"].split("/")[:3])
-    for provider in IDENTITY_PROVIDERS.values()
-    if provider["discovery_url"].startswith(("https://", "http://"))
+    url_origin(f"{key.upper()}_DISCOVERY_URL", provider["discovery_url"])
+    for key, provider in IDENTITY_PROVIDERS.items()
+    if provider["discovery_url"]
 ]
 
 LOGGING = {
