@@ -50,6 +50,15 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def url_origin(name: str, url: str) -> str:
+    """The scheme://host[:port] of a configured URL (for the Content Security Policy); an URL
+    that is not http(s) is refused by the variable's name."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ImproperlyConfigured(f"{name}={url!r}: expected an http:// or https:// URL.")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def database_from_url(url: str, *, base_dir: Path) -> dict:
     """Turn `sqlite:///path` or `postgres://user:pass@host:port/name?opt=v` into a DATABASES entry."""
     parts = urlsplit(url)

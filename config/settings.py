@@ -18,6 +18,7 @@ from config.env import (
     env_str,
     media_storage_from_env,
     tasks_from_env,
+    url_origin,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "tremplin.core",
     "tremplin.accounts",
     "tremplin.organisations",
+    "tremplin.identity",
     "tremplin.territories",
     "tremplin.offers",
     "tremplin.applications",
@@ -306,7 +308,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # No inline script anywhere: scripts come from our own static files, with a nonce.
-SECURE_CSP = {
+SECURE_CSP: dict[str, list[str]] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     # DSFR components set a few style attributes from their JavaScript.
@@ -319,6 +321,32 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
+
+# OpenID Connect logins (tremplin/identity, docs/identity.md): a provider is offered only when
+# its client id, secret and discovery URL are all set; nothing is configured by default.
+IDENTITY_PROVIDERS = {
+    "pro_sante_connect": {
+        "client_id": env_str("PRO_SANTE_CONNECT_CLIENT_ID"),
+        "client_secret": env_str("PRO_SANTE_CONNECT_CLIENT_SECRET"),
+        "discovery_url": env_str("PRO_SANTE_CONNECT_DISCOVERY_URL"),
+        "scopes": env_str("PRO_SANTE_CONNECT_SCOPES", "openid scope_all"),
+    },
+    "proconnect": {
+        "client_id": env_str("PROCONNECT_CLIENT_ID"),
+        "client_secret": env_str("PROCONNECT_CLIENT_SECRET"),
+        "discovery_url": env_str("PROCONNECT_DISCOVERY_URL"),
+        "scopes": env_str("PROCONNECT_SCOPES", "openid given_name usual_name email siret"),
+    },
+}
+# Seconds to wait for a provider (discovery, keys, token, userinfo) before saying it is down.
+IDENTITY_HTTP_TIMEOUT = env_int("IDENTITY_HTTP_TIMEOUT", default=10, minimum=1)
+# Logging out posts a form whose answer redirects to the provider's end-session endpoint:
+# the form-action directive must allow the configured providers' origins.
+SECURE_CSP["form-action"] += [
+    url_origin(f"{key.upper()}_DISCOVERY_URL", provider["discovery_url"])
+    for key, provider in IDENTITY_PROVIDERS.items()
+    if provider["discovery_url"]
+]
 
 LOGGING = {
     "version": 1,

@@ -21,6 +21,8 @@ urlpatterns = [
     # Deleting an account and downloading one's data touch every app.
     path("compte/", include("tremplin.platform.urls")),
     path("organisations/", include("tremplin.organisations.urls")),
+    # Pro Santé Connect and ProConnect logins (404 for a provider the environment leaves out).
+    path("identite/", include("tremplin.identity.urls")),
     # Among the territories pages; none of their patterns matches « pour-moi/ ».
     path("territoires/pour-moi/", include("tremplin.matching.urls")),
     path("territoires/", include("tremplin.territories.urls")),

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import database_from_url, env_bool, env_int, env_list
+from config.env import database_from_url, env_bool, env_int, env_list, url_origin
 
 
 def test_it_reads_booleans_strictly(monkeypatch):
@@ -65,3 +65,15 @@ def test_it_refuses_unknown_database_schemes():
         database_from_url("mysql://root@localhost/db", base_dir=Path("/"))
     with pytest.raises(ImproperlyConfigured, match="no database name"):
         database_from_url("postgres://localhost", base_dir=Path("/"))
+
+
+def test_it_gives_the_origin_of_a_provider_url_and_refuses_one_without_scheme():
+    assert (
+        url_origin(
+            "X_URL", "https://auth.agentconnect.gouv.fr/api/v2/.well-known/openid-configuration"
+        )
+        == "https://auth.agentconnect.gouv.fr"
+    )
+    assert url_origin("X_URL", "http://localhost:9400/x") == "http://localhost:9400"
+    with pytest.raises(ImproperlyConfigured, match="PROCONNECT_DISCOVERY_URL"):
+        url_origin("PROCONNECT_DISCOVERY_URL", "auth.agentconnect.gouv.fr/api/v2")

@@ -20,6 +20,10 @@ PUBLIC = {
     "accounts:password_reset",
     "accounts:password_reset_done",
     "accounts:password_reset_complete",
+    # The Pro Santé Connect / ProConnect login, before an account is settled (tests/identity).
+    "identity:continue",
+    "identity:link",
+    "identity:logged_out",
     "set_language",
     "territories:index",
     "territories:search",

@@ -18,6 +18,7 @@ LAYERS = [
     "core",
     "accounts",
     "organisations",
+    "identity",
     "territories",
     "offers",
     "applications",

@@ -191,3 +191,34 @@ def user_erase(*, user: User) -> None:
     with transaction.atomic():
         LoginAttempt.objects.filter(email=user.email).delete()
         user.delete()
+
+
+def professional_profile_verify_by_pro_sante_connect(
+    *, user: User, rpps: str, profession: str, status: str | None = None
+) -> ProfessionalProfile:
+    """Pro Santé Connect vouched for the RPPS (the identity app): the number and the profession
+    are the directory's, verified now; no partner is named. A first profile needs a status
+    (Pro Santé Connect does not say whether one is a student, a locum…)."""
+    # Imported here: the top of this module is being changed on another branch (issue 19).
+    from tremplin.accounts.models import ProfessionalStatus, RppsVerification
+    from tremplin.core.professions import Profession
+    from tremplin.core.validators import validate_rpps
+
+    validate_rpps(rpps)
+    if profession not in Profession.values:
+        raise ValueError(f"Unknown profession {profession!r}")
+    profile = ProfessionalProfile.objects.filter(user=user).first()
+    if profile is None:
+        if status not in ProfessionalStatus.values:
+            raise ValueError("A first professional profile needs a status")
+        profile = ProfessionalProfile(user=user, status=status)
+    elif status in ProfessionalStatus.values:
+        profile.status = status
+    profile.rpps = rpps
+    profile.profession = profession
+    profile.rpps_verified_at = timezone.now()
+    profile.rpps_verified_source = RppsVerification.PRO_SANTE_CONNECT
+    profile.rpps_verified_by = None
+    profile.rpps_verified_by_organisation = None
+    profile.save()
+    return profile

@@ -107,10 +107,24 @@ def login_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Written by the identity app (by name: it sits above accounts) after a login at an OpenID
+# Connect provider: the URL ending the provider's session too, and its state.
+PROVIDER_LOGOUT_SESSION_KEY = "identity_end_session"
+PROVIDER_LOGOUT_STATE_SESSION_KEY = "identity_end_session_state"
+
+
 @require_POST
 def logout_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    end_session = request.session.get(PROVIDER_LOGOUT_SESSION_KEY)
     logout(request)
     messages.info(request, _("Vous êtes déconnecté."))
+    if isinstance(end_session, dict) and end_session.get("url"):
+        # The provider sends the person back with the state, checked in the new session.
+        request.session[PROVIDER_LOGOUT_STATE_SESSION_KEY] = {
+            "state": end_session["state"],
+            "provider": end_session["provider"],
+        }
+        return redirect(end_session["url"])
     return redirect("core:home")
 
 

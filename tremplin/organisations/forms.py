@@ -1,6 +1,8 @@
 from typing import cast
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.core.forms import BaseForm, BaseModelForm
@@ -10,7 +12,21 @@ from tremplin.organisations.models import (
     HEALTH_TYPES,
     MembershipRole,
     Organisation,
+    OrganisationCategory,
 )
+
+
+def prefill_from(query: "QueryDict") -> dict[str, str]:
+    """Initial values of the creation form from the query string (the ProConnect login sends
+    the agent's SIRET): only a well-formed SIRET is taken, and it makes a collectivité."""
+    siret = normalise_digits(query.get("siret", ""))
+    if len(siret) != 14 or not siret.isdigit():
+        return {}
+    try:
+        validate_siret(siret)
+    except ValidationError:
+        return {}
+    return {"siret": siret, "category": OrganisationCategory.COLLECTIVITY}
 
 
 class OrganisationForm(BaseModelForm):

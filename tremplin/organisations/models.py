@@ -319,3 +319,64 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organisation}"
+
+
+class MembershipRequestStatus(models.TextChoices):
+    PENDING = "pending", _("En attente")
+    APPROVED = "approved", _("Acceptée")
+    DECLINED = "declined", _("Refusée")
+
+
+class MembershipRequest(models.Model):
+    """An agent who logged in with ProConnect, whose SIRET's SIREN is this collectivité's, asks
+    to join it; an admin approves or declines (unless the collectivité lets them in at once)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="membership_requests"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership_requests"
+    )
+    # The SIRET ProConnect gave, as the admin sees it before deciding.
+    siret = models.CharField(_("SIRET transmis par ProConnect"), max_length=14)
+    status = models.CharField(
+        _("statut"),
+        max_length=10,
+        choices=MembershipRequestStatus.choices,
+        default=MembershipRequestStatus.PENDING,
+    )
+    created_at = models.DateTimeField(_("demandée le"), default=timezone.now)
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("décidée par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("demande d’adhésion")
+        verbose_name_plural = _("demandes d’adhésion")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"],
+                condition=models.Q(status="pending"),
+                name="one_pending_request_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == MembershipRequestStatus.PENDING
+
+    def decide(self, *, status: str, by: "User") -> None:
+        self.status = status
+        self.decided_at = timezone.now()
+        self.decided_by = by
+        self.save(update_fields=["status", "decided_at", "decided_by"])

@@ -5,7 +5,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from tremplin.accounts.models import User
-from tremplin.organisations.models import Invitation, Membership, Organisation
+from tremplin.organisations.models import (
+    Invitation,
+    Membership,
+    MembershipRequest,
+    MembershipRequestStatus,
+    Organisation,
+)
 
 
 def membership_of(user: User, organisation: Organisation) -> Membership | None:
@@ -35,6 +41,16 @@ def get_membership_in(organisation: Organisation, pk: int) -> Membership:
     """A membership of an organisation the caller already administers (checked before)."""
     return get_object_or_404(
         Membership.objects.select_related("user"), organisation=organisation, pk=pk
+    )
+
+
+def get_membership_request_in(organisation: Organisation, pk: int) -> MembershipRequest:
+    """A pending request to join an organisation the caller already administers."""
+    return get_object_or_404(
+        MembershipRequest.objects.select_related("user"),
+        organisation=organisation,
+        pk=pk,
+        status=MembershipRequestStatus.PENDING,
     )
 
 

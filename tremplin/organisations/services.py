@@ -12,6 +12,8 @@ from tremplin.core.emails import email_send
 from tremplin.organisations.models import (
     Invitation,
     Membership,
+    MembershipRequest,
+    MembershipRequestStatus,
     MembershipRole,
     Organisation,
     OrganisationStatus,
@@ -155,3 +157,78 @@ def user_orphans(*, user: User) -> list[Organisation]:
         for m in user.memberships.select_related("organisation")
         if not m.organisation.memberships.exclude(user=user).exists()
     ]
+
+
+def membership_join_by_proconnect(
+    *, organisation: Organisation, user: User, siret: str
+) -> Membership | MembershipRequest:
+    """An agent whose ProConnect SIRET matches the organisation: already a member, the
+    membership is marked verified; otherwise a member at once when the organisation chose so,
+    or a request its admins decide on (one pending request at a time; once declined, the
+    declined request is returned and nothing is asked again)."""
+    now = timezone.now()
+    with transaction.atomic():
+        membership = organisation.memberships.filter(user=user).first()
+        if membership is not None:
+            membership.proconnect_verified_at = now
+            membership.save(update_fields=["proconnect_verified_at"])
+            return membership
+        declined = MembershipRequest.objects.filter(
+            organisation=organisation, user=user, status=MembershipRequestStatus.DECLINED
+        ).first()
+        if declined is not None:
+            # The admins said no: another login does not ask (and email) them again.
+            return declined
+        if organisation.proconnect_auto_join:
+            return Membership.objects.create(
+                organisation=organisation,
+                user=user,
+                role=MembershipRole.MEMBER,
+                proconnect_verified_at=now,
+            )
+        request, created = MembershipRequest.objects.get_or_create(
+            organisation=organisation,
+            user=user,
+            status=MembershipRequestStatus.PENDING,
+            defaults={"siret": siret},
+        )
+    if created:
+        for admin in _admins(organisation):
+            email_send(
+                to=admin.email,
+                template="organisations/emails/membership_request",
+                context={
+                    "organisation": organisation,
+                    "user": admin,
+                    "agent": user,
+                    "link": settings.SITE_URL
+                    + reverse("organisations:detail", args=[organisation.pk]),
+                },
+            )
+    return request
+
+
+def membership_request_approve(*, request: MembershipRequest, by: User) -> Membership:
+    with transaction.atomic():
+        membership, _created = Membership.objects.get_or_create(
+            organisation=request.organisation,
+            user=request.user,
+            defaults={"role": MembershipRole.MEMBER},
+        )
+        # ProConnect vouched for the SIRET when the agent asked.
+        membership.proconnect_verified_at = request.created_at
+        membership.save(update_fields=["proconnect_verified_at"])
+        request.decide(status=MembershipRequestStatus.APPROVED, by=by)
+    return membership
+
+
+def membership_request_decline(*, request: MembershipRequest, by: User) -> None:
+    request.decide(status=MembershipRequestStatus.DECLINED, by=by)
+
+
+def organisation_set_proconnect_auto_join(
+    *, organisation: Organisation, auto_join: bool, by: User
+) -> Organisation:
+    organisation.proconnect_auto_join = auto_join
+    organisation.save(update_fields=["proconnect_auto_join", "updated_at"])
+    return organisation

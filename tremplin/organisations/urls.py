@@ -22,6 +22,12 @@ urlpatterns = [
         views.admin_hand_over,
         name="hand_over",
     ),
+    path(
+        "<int:pk>/demandes/<int:request_pk>/",
+        views.membership_request_decide,
+        name="membership_request_decide",
+    ),
+    path("<int:pk>/proconnect/", views.proconnect_auto_join, name="proconnect_auto_join"),
     path("invitations/<int:invitation_pk>/", views.invitation_accept, name="invitation_answer"),
     path("moderation/", views.moderation_queue, name="moderation"),
     path("moderation/<int:pk>/", views.moderation_decide, name="moderation_decide"),

@@ -7,10 +7,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tremplin.accounts.http import AuthenticatedHttpRequest
 from tremplin.organisations import forms, selectors, services
-from tremplin.organisations.models import Membership, MembershipRole, Organisation
+from tremplin.organisations.models import (
+    Membership,
+    MembershipRequestStatus,
+    MembershipRole,
+    Organisation,
+)
 from tremplin.organisations.permissions import (
     get_invitation_for_invitee,
     get_membership_in,
+    get_membership_request_in,
     get_organisation_for_admin,
     get_organisation_for_member,
     require_moderator,
@@ -34,7 +40,8 @@ def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = forms.OrganisationForm(request.POST or None)
+    # An agent sent by the ProConnect login finds the form filled with what it knew.
+    form = forms.OrganisationForm(request.POST or None, initial=forms.prefill_from(request.GET))
     if request.method == "POST" and form.is_valid():
         organisation = services.organisation_create(by=request.user, **form.cleaned_data)
         messages.success(
@@ -77,6 +84,9 @@ def _render_detail(
             "members": organisation.memberships.select_related("user"),
             "invitations": organisation.invitations.filter(accepted_at__isnull=True),
             "invitation_form": invitation_form,
+            "membership_requests": organisation.membership_requests.filter(
+                status=MembershipRequestStatus.PENDING
+            ).select_related("user"),
         },
         status=status,
     )
@@ -213,3 +223,44 @@ def moderation_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     )
     messages.success(request, _("« %(name)s » est refusée.") % {"name": organisation.name})
     return redirect("organisations:moderation")
+
+
+@require_POST
+def membership_request_decide(
+    request: AuthenticatedHttpRequest, pk: int, request_pk: int
+) -> HttpResponse:
+    organisation, _membership = get_organisation_for_admin(request.user, pk)
+    membership_request = get_membership_request_in(organisation, request_pk)
+    name = membership_request.user.get_full_name() or membership_request.user.email
+    if request.POST.get("decision") == "approve":
+        services.membership_request_approve(request=membership_request, by=request.user)
+        messages.success(request, _("%(name)s a rejoint l’organisation.") % {"name": name})
+    elif request.POST.get("decision") == "decline":
+        services.membership_request_decline(request=membership_request, by=request.user)
+        messages.info(request, _("La demande de %(name)s est refusée.") % {"name": name})
+    else:
+        messages.error(request, _("Choisissez d’accepter ou de refuser la demande."))
+    return redirect("organisations:detail", pk=organisation.pk)
+
+
+@require_POST
+def proconnect_auto_join(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    organisation, _membership = get_organisation_for_admin(request.user, pk)
+    auto_join = request.POST.get("auto_join") == "on"
+    services.organisation_set_proconnect_auto_join(
+        organisation=organisation, auto_join=auto_join, by=request.user
+    )
+    if auto_join:
+        messages.success(
+            request,
+            _(
+                "Les agents dont le SIRET transmis par ProConnect correspond à l’organisation la "
+                "rejoindront sans approbation."
+            ),
+        )
+    else:
+        messages.success(
+            request,
+            _("Un administrateur approuvera chaque agent qui demande à rejoindre l’organisation."),
+        )
+    return redirect("organisations:detail", pk=organisation.pk)

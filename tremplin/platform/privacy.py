@@ -1,6 +1,6 @@
 """A person's data across every app: the export archive and the deletion of an account.
 
-Each app gives its own part (accounts, applications, hosting, juniors, missions,
+Each app gives its own part (accounts, applications, hosting, identity, juniors, missions,
 organisations); this module is
 the only one that knows them all."""
 
@@ -15,6 +15,7 @@ from tremplin.accounts.models import User
 from tremplin.accounts.services import account_export_data, user_erase
 from tremplin.applications.privacy import candidate_anonymise, candidate_export_data
 from tremplin.hosting.privacy import bookings_export_data, stays_export_data
+from tremplin.identity.privacy import provider_accounts_export_data
 from tremplin.juniors.privacy import interests_export_data
 from tremplin.missions.privacy import mission_bookings_export_data
 from tremplin.organisations.models import Organisation
@@ -29,8 +30,8 @@ class AccountDeletionRefused(Exception):
 
 def account_export(*, user: User) -> bytes:
     """One ZIP archive: `donnees.json` (account, profile, applications with their conversation,
-    favourites, stays, other housing bookings, terrain interests, mission days, documents'
-    list) and every document file under `documents/`."""
+    favourites, stays, other housing bookings, terrain interests, mission days, identities
+    linked at Pro Santé Connect or ProConnect, documents' list) and every document file under `documents/`."""
     candidate, files = candidate_export_data(user=user)
     data = {
         "exported_at": timezone.now().isoformat(),
@@ -41,6 +42,7 @@ def account_export(*, user: User) -> bytes:
         "housing_bookings": bookings_export_data(user=user),
         "terrain_interests": interests_export_data(user=user),
         "mission_bookings": mission_bookings_export_data(user=user),
+        "identity": provider_accounts_export_data(user=user),
         "documents": candidate["documents"],
     }
     buffer = io.BytesIO()
