@@ -77,7 +77,13 @@ def test_a_professional_logs_in_with_pro_sante_connect_and_books_a_mission(
     ).to_be_visible()
     page.get_by_label("Situation").select_option(label="Remplaçant")
     page.get_by_role("button", name="Continuer").click()
-    expect(page.get_by_text("Identité vérifiée par Pro Santé Connect")).to_be_visible()
+    # The message of the login and the profile's badge, with its date.
+    expect(
+        page.get_by_text("Identité vérifiée par Pro Santé Connect : votre numéro RPPS est vérifié")
+    ).to_be_visible()
+    expect(page.get_by_test_id("rpps-verified")).to_contain_text(
+        "Identité vérifiée par Pro Santé Connect le"
+    )
     doctor = User.objects.get(email="camille.durand@example.org")
     assert doctor.professional_profile.rpps_verified_source == RppsVerification.PRO_SANTE_CONNECT
 

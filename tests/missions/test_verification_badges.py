@@ -2,6 +2,7 @@
 site sees of its doctors' verification."""
 
 from datetime import datetime, timedelta
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -39,7 +40,14 @@ def test_a_doctor_verified_by_pro_sante_connect_books():
     assert booking.is_active
 
 
-def test_the_slot_page_says_the_two_ways_to_be_verified(client):
+def test_the_slot_page_says_the_two_ways_to_be_verified(client, settings):
+    settings.IDENTITY_PROVIDERS = {
+        "pro_sante_connect": {
+            "client_id": "tremplin",
+            "client_secret": "secret",
+            "discovery_url": "https://auth.example.org/.well-known/openid-configuration",
+        }
+    }
     slot = MissionSlotFactory()
     client.force_login(UserFactory(professional=True))
     url = reverse("missions:slot", args=[slot.pk])
@@ -47,10 +55,24 @@ def test_the_slot_page_says_the_two_ways_to_be_verified(client):
     page = client.get(url).text
 
     ways = page.split('data-testid="verification-ways"')[1].split("</p>")[0]
-    login = reverse("accounts:login")
-    assert f'<a href="{login}?next={url}">connectez-vous avec Pro Santé Connect</a>' in ways
+    # The login at Pro Santé Connect itself: a logged-in user's links it to their account.
+    start = reverse("identity:start", kwargs={"slug": "pro-sante-connect"})
+    assert f'<a href="{start}?next={quote(url, safe="")}">' in ways
+    assert "connectez-vous avec Pro Santé Connect</a>" in ways
     assert "Agence régionale de santé ou un Conseil de l’Ordre partenaire" in ways
     assert "Réserver ce créneau" not in page
+
+
+def test_without_pro_sante_connect_only_the_partners_check_is_offered(client, settings):
+    settings.IDENTITY_PROVIDERS = {}
+    slot = MissionSlotFactory()
+    client.force_login(UserFactory(professional=True))
+
+    page = client.get(reverse("missions:slot", args=[slot.pk])).text
+
+    ways = page.split('data-testid="verification-ways"')[1].split("</p>")[0]
+    assert "Pro Santé Connect" not in ways
+    assert "Agence régionale de santé ou un Conseil de l’Ordre partenaire" in ways
 
 
 def test_the_refusal_shown_after_booking_names_pro_sante_connect(client):
